@@ -1,0 +1,214 @@
+package dev.clavis;
+
+import com.clarifai.grpc.api.V2Grpc;
+import dev.clavis.apps.AppHandlers;
+import dev.clavis.apps.AppService;
+import dev.clavis.auth.AccessControl;
+import dev.clavis.auth.Authenticator;
+import dev.clavis.auth.PasswordHasher;
+import dev.clavis.auth.RateLimiter;
+import dev.clavis.auth.ScopeCatalog;
+import dev.clavis.config.Config;
+import dev.clavis.db.Database;
+import dev.clavis.keys.KeyHandlers;
+import dev.clavis.keys.KeyService;
+import dev.clavis.keys.KeyStore;
+import dev.clavis.keys.ScopeHandlers;
+import dev.clavis.protocol.Dispatcher;
+import dev.clavis.protocol.GrpcFront;
+import dev.clavis.protocol.Handlers;
+import dev.clavis.protocol.JsonCodec;
+import dev.clavis.protocol.MethodTable;
+import dev.clavis.protocol.RestFront;
+import dev.clavis.protocol.StatusCodeHandlers;
+import dev.clavis.users.LoginEndpoint;
+import dev.clavis.users.UserHandlers;
+import dev.clavis.users.UserService;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: config, then database, stores and services, then the two front doors.
+ * {@link #create} builds everything unstarted, so a test can start a whole server on port 0
+ * and the command line can use the services without serving.
+ */
+public final class Clavis implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Clavis.class);
+
+    private final Config config;
+    private final Database database;
+    private final UserService users;
+    private final AppService apps;
+    private final KeyService keys;
+    private final Javalin http;
+    private final Server grpc;
+    private final ScheduledExecutorService background;
+    private boolean started;
+
+    private Clavis(Config config, Database database, UserService users, AppService apps, KeyService keys,
+                   Javalin http, Server grpc) {
+        this.config = config;
+        this.database = database;
+        this.users = users;
+        this.apps = apps;
+        this.keys = keys;
+        this.http = http;
+        this.grpc = grpc;
+        this.background = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "clavis-background");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static Clavis create(Config config) {
+        config.validate();
+        Clock clock = Clock.systemUTC();
+        if (config.databaseUrl() == null) createDirectory(config.dataDir());
+        Database database = Database.open(config.jdbcUrl());
+        MethodTable methods = MethodTable.fromDescriptor();
+        ScopeCatalog scopes = new ScopeCatalog(methods);
+
+        KeyStore keyStore = database.jdbi().onDemand(KeyStore.class);
+        Authenticator authenticator = new Authenticator(keyStore::findByHash, clock);
+        KeyService keys = new KeyService(database.jdbi(), scopes, methods, authenticator, clock, config.sessionLifetime());
+        AppService apps = new AppService(database.jdbi(), keys, authenticator, clock);
+        UserService users = new UserService(database.jdbi(), new PasswordHasher(), clock);
+
+        Handlers handlers = register(new AppHandlers(apps), new KeyHandlers(keys), new ScopeHandlers(scopes, methods, apps),
+                new UserHandlers(users), new StatusCodeHandlers());
+        Dispatcher dispatcher = new Dispatcher(handlers, authenticator, new AccessControl(scopes, apps::find),
+                new RateLimiter(config.rateLimit()));
+
+        RestFront rest = new RestFront(methods, dispatcher, new JsonCodec(methods), config.maxBodyBytes());
+        Javalin http = Javalin.create(javalin -> {
+            javalin.showJavalinBanner = false;
+            // RestFront enforces the limit itself, to answer with a Clarifai status.
+            javalin.http.maxRequestSize = config.maxBodyBytes() + 1L;
+        });
+        http.post("/v2/login", new LoginEndpoint(users, keys, rest)::handle);
+        http.get("/healthz", ctx -> RestFront.write(ctx, 200, "{\"status\":\"ok\"}"));
+        rest.install(http);
+
+        Server grpc = Grpc.newServerBuilderForPort(config.grpcPort(), grpcCredentials(config))
+                .addService(GrpcFront.service(methods, dispatcher))
+                .maxInboundMessageSize(config.maxBodyBytes())
+                .build();
+        return new Clavis(config, database, users, apps, keys, http, grpc);
+    }
+
+    /** Every implemented RPC, in one readable place. */
+    private static Handlers register(AppHandlers apps, KeyHandlers keys, ScopeHandlers scopes, UserHandlers users,
+                                     StatusCodeHandlers statusCodes) {
+        return new Handlers()
+                .on(V2Grpc.getPostAppsMethod(), apps::postApps)
+                .on(V2Grpc.getListAppsMethod(), apps::listApps)
+                .on(V2Grpc.getGetAppMethod(), apps::getApp)
+                .on(V2Grpc.getPatchAppMethod(), apps::patchApp)
+                .on(V2Grpc.getPatchAppsMethod(), apps::patchApps)
+                .on(V2Grpc.getDeleteAppMethod(), apps::deleteApp)
+                .on(V2Grpc.getPostKeysMethod(), keys::postKeys)
+                .on(V2Grpc.getListKeysMethod(), keys::listKeys)
+                .on(V2Grpc.getListAppKeysMethod(), keys::listAppKeys)
+                .on(V2Grpc.getGetKeyMethod(), keys::getKey)
+                .on(V2Grpc.getPatchKeysMethod(), keys::patchKeys)
+                .on(V2Grpc.getDeleteKeyMethod(), keys::deleteKey)
+                .on(V2Grpc.getMyScopesMethod(), scopes::myScopes)
+                .on(V2Grpc.getMyScopesUserMethod(), scopes::myScopesUser)
+                .on(V2Grpc.getMyScopesRootMethod(), scopes::myScopesRoot)
+                .on(V2Grpc.getListScopesMethod(), scopes::listScopes)
+                .on(V2Grpc.getGetUserMethod(), users::getUser)
+                .on(V2Grpc.getListStatusCodesMethod(), statusCodes::listStatusCodes)
+                .on(V2Grpc.getGetStatusCodeMethod(), statusCodes::getStatusCode);
+    }
+
+    private static void createDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("data directory " + dir + " cannot be created", e);
+        }
+    }
+
+    private static ServerCredentials grpcCredentials(Config config) {
+        if (!config.grpcTls()) return InsecureServerCredentials.create();
+        try {
+            return TlsServerCredentials.create(config.grpcTlsCert().toFile(), config.grpcTlsKey().toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("grpc-tls-cert / grpc-tls-key unreadable", e);
+        }
+    }
+
+    public Clavis start() {
+        http.start(config.host(), config.httpPort());
+        try {
+            grpc.start();
+        } catch (IOException e) {
+            http.stop();
+            throw new UncheckedIOException("gRPC port " + config.grpcPort() + " unavailable", e);
+        }
+        background.scheduleWithFixedDelay(this::flushLastUsed, 5, 5, TimeUnit.SECONDS);
+        started = true;
+        log.info("Clavis serving REST on port {} and gRPC ({}) on port {}; {}", httpPort(),
+                config.grpcTls() ? "TLS" : "plaintext", grpcPort(), config);
+        return this;
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public int grpcPort() {
+        return grpc.getPort();
+    }
+
+    public UserService users() {
+        return users;
+    }
+
+    public AppService apps() {
+        return apps;
+    }
+
+    public KeyService keys() {
+        return keys;
+    }
+
+    private void flushLastUsed() {
+        try {
+            keys.flushLastUsed();
+        } catch (RuntimeException e) {
+            log.warn("could not record when keys were last used", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        background.shutdownNow();
+        if (started) {
+            grpc.shutdown();
+            http.stop();
+            try {
+                grpc.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            flushLastUsed();
+        }
+        database.close();
+    }
+}

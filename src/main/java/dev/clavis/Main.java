@@ -1,0 +1,176 @@
+package dev.clavis;
+
+import dev.clavis.auth.CredentialKind;
+import dev.clavis.config.Config;
+import dev.clavis.keys.KeyService;
+import dev.clavis.protocol.ApiException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The command line: {@code serve}, {@code users create}, {@code pats create}. */
+@Command(name = "clavis", mixinStandardHelpOptions = true, version = "clavis 0.1.0",
+        description = "Self-hosted identity layer speaking Clarifai's v2 protocol.",
+        subcommands = {Main.Serve.class, Main.Users.class, Main.Pats.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).setExecutionExceptionHandler(Main::failure).execute(args));
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Name a command: serve, users or pats.");
+    }
+
+    /** Bad settings and refused requests end with one clear line and exit code 2, no stack trace. */
+    private static int failure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        if (e instanceof ApiException api) {
+            cmd.getErr().println("clavis: " + api.details());
+        } else if (e instanceof IllegalArgumentException) {
+            cmd.getErr().println("clavis: " + e.getMessage());
+        } else {
+            throw new IllegalStateException(e);
+        }
+        return 2;
+    }
+
+    /** Where the data lives; shared by every command. */
+    static final class Storage {
+        @Option(names = "--data", defaultValue = "${env:CLAVIS_DATA_DIR:-./data}",
+                description = "Directory of the embedded SQLite database (env CLAVIS_DATA_DIR; default ./data).")
+        Path data;
+
+        @Option(names = "--database-url", defaultValue = "${env:CLAVIS_DATABASE_URL}",
+                description = "JDBC URL, e.g. jdbc:postgresql://host/db; overrides --data (env CLAVIS_DATABASE_URL).")
+        String databaseUrl;
+
+        Config config() {
+            return Config.defaults().withDatabase(data, databaseUrl);
+        }
+    }
+
+    @Command(name = "serve", description = "Serve the REST and gRPC APIs until stopped.")
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.Mixin
+        Storage storage = new Storage();
+
+        @Option(names = "--port", defaultValue = "${env:CLAVIS_PORT:-8080}",
+                description = "REST port; 0 picks a free one (env CLAVIS_PORT; default 8080).")
+        int port;
+
+        @Option(names = "--grpc-port", defaultValue = "${env:CLAVIS_GRPC_PORT:-18080}",
+                description = "gRPC port; 0 picks a free one (env CLAVIS_GRPC_PORT; default 18080).")
+        int grpcPort;
+
+        @Option(names = "--grpc-tls-cert", defaultValue = "${env:CLAVIS_GRPC_TLS_CERT}",
+                description = "PEM certificate chain; with --grpc-tls-key, gRPC speaks TLS (env CLAVIS_GRPC_TLS_CERT).")
+        Path tlsCert;
+
+        @Option(names = "--grpc-tls-key", defaultValue = "${env:CLAVIS_GRPC_TLS_KEY}",
+                description = "PEM private key for --grpc-tls-cert (env CLAVIS_GRPC_TLS_KEY).")
+        Path tlsKey;
+
+        @Option(names = "--max-body-bytes", defaultValue = "${env:CLAVIS_MAX_BODY_BYTES:-8388608}",
+                description = "Largest request body or gRPC message (env CLAVIS_MAX_BODY_BYTES; default 8 MiB).")
+        int maxBodyBytes;
+
+        @Option(names = "--rate-limit", defaultValue = "${env:CLAVIS_RATE_LIMIT:-100}",
+                description = "Requests per second per credential, 0 = off (env CLAVIS_RATE_LIMIT; default 100).")
+        int rateLimit;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Config config = storage.config().withPorts(port, grpcPort).withGrpcTls(tlsCert, tlsKey)
+                    .withLimits(maxBodyBytes, rateLimit);
+            Clavis clavis = Clavis.create(config).start();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                clavis.close();
+                stopped.countDown();
+            }, "clavis-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "users", description = "Manage users.", subcommands = Users.Create.class)
+    static final class Users implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Name a subcommand: create.");
+        }
+
+        @Command(name = "create", description = "Create a user who can sign in.")
+        static final class Create implements Callable<Integer> {
+            @CommandLine.Mixin
+            Storage storage = new Storage();
+
+            @Parameters(index = "0", paramLabel = "USER_ID")
+            String userId;
+
+            @Option(names = "--email", required = true)
+            String email;
+
+            @Option(names = "--password", required = true, description = "At least 8 characters.")
+            String password;
+
+            @Override
+            public Integer call() {
+                try (Clavis clavis = Clavis.create(storage.config())) {
+                    clavis.users().create(userId, email, password);
+                }
+                System.out.println("Created user " + userId);
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "pats", description = "Manage personal access tokens.", subcommands = Pats.Create.class)
+    static final class Pats implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Name a subcommand: create.");
+        }
+
+        @Command(name = "create", description = "Create a PAT with scope All; prints it alone on the last line.")
+        static final class Create implements Callable<Integer> {
+            @CommandLine.Mixin
+            Storage storage = new Storage();
+
+            @Option(names = "--user", required = true, paramLabel = "USER_ID")
+            String userId;
+
+            @Option(names = "--description", defaultValue = "Created from the command line")
+            String description;
+
+            @Override
+            public Integer call() {
+                try (Clavis clavis = Clavis.create(storage.config())) {
+                    if (clavis.users().find(userId).isEmpty()) {
+                        throw new IllegalArgumentException("no user '" + userId + "'");
+                    }
+                    KeyService.Issued pat = clavis.keys().create(null, userId, List.of(new KeyService.KeyDraft(
+                            CredentialKind.PAT, description, List.of(), List.of(), "", "", null))).get(0);
+                    System.out.println("Created personal access token " + pat.credential().publicId() + " for " + userId
+                            + ". It is shown once; keep it secret:");
+                    System.out.println(pat.secret().reveal());
+                }
+                return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.clavis.apps;
+
+import com.clarifai.grpc.api.status.StatusCode;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.clavis.auth.Authenticator;
+import dev.clavis.auth.Secrets;
+import dev.clavis.keys.KeyService;
+import dev.clavis.keys.KeyStore;
+import dev.clavis.protocol.ApiException;
+import dev.clavis.protocol.Ids;
+import dev.clavis.protocol.Page;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+
+/** The rules for apps: valid ids, one owner, an {@code All} key with every new app. */
+public final class AppService {
+    public static final int MAX_APPS_PER_REQUEST = 128;
+    private static final int MAX_NAME = 256;
+    private static final int MAX_DESCRIPTION = 4096;
+
+    private final Jdbi jdbi;
+    private final KeyService keys;
+    private final Authenticator authenticator;
+    private final Clock clock;
+
+    /** An app to create; a blank id gets a generated one, a blank name the id. */
+    public record AppDraft(String id, String name, String description, int visibility, String metadata) {}
+
+    /**
+     * A change to one app. Null fields, and visibility 0, stay as they are. {@code metadataOp} is
+     * {@code overwrite} (default), {@code merge} (deep) or {@code delete} (the given keys).
+     */
+    public record AppChange(String id, String name, String description, int visibility, String metadata,
+                            String metadataOp) {}
+
+    public AppService(Jdbi jdbi, KeyService keys, Authenticator authenticator, Clock clock) {
+        this.jdbi = jdbi;
+        this.keys = keys;
+        this.authenticator = authenticator;
+        this.clock = clock;
+    }
+
+    /** Creates the apps, each with its first key, all or none. */
+    public List<App> create(String ownerId, List<AppDraft> drafts) {
+        requireCount(drafts.size());
+        Set<String> ids = new HashSet<>();
+        List<AppDraft> valid = new ArrayList<>();
+        for (AppDraft d : drafts) {
+            String id = d.id() == null || d.id().isBlank() ? Secrets.newId() : d.id();
+            Ids.requireValid("app id", id);
+            if (!ids.add(id)) throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "App '" + id + "' is listed twice.");
+            String name = d.name() == null || d.name().isBlank() ? id : d.name().strip();
+            valid.add(new AppDraft(id, text("name", name, MAX_NAME), text("description", d.description(), MAX_DESCRIPTION),
+                    visibility(d.visibility()), metadata(d.metadata())));
+        }
+        long now = clock.millis();
+        return jdbi.inTransaction(h -> {
+            AppStore apps = h.attach(AppStore.class);
+            List<App> created = new ArrayList<>();
+            for (AppDraft d : valid) {
+                if (apps.find(ownerId, d.id()).isPresent()) {
+                    throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "App '" + d.id() + "' already exists.");
+                }
+                apps.insert(ownerId, d.id(), d.name(), d.description(), d.visibility(), d.metadata(), now);
+                keys.createAppKey(h, ownerId, d.id());
+                created.add(apps.find(ownerId, d.id()).orElseThrow());
+            }
+            return created;
+        });
+    }
+
+    public Optional<App> find(String userId, String appId) {
+        return jdbi.onDemand(AppStore.class).find(userId, appId);
+    }
+
+    public App get(String userId, String appId) {
+        return find(userId, appId).orElseThrow(() -> notFound(appId));
+    }
+
+    /** A user's apps; someone else sees only the public ones. */
+    public List<App> list(String ownerId, String viewerId, Page page) {
+        return jdbi.onDemand(AppStore.class).list(ownerId, !ownerId.equals(viewerId), page.perPage(), page.offset());
+    }
+
+    public List<App> patch(String ownerId, String action, List<AppChange> changes) {
+        if (!action.isEmpty() && !action.equals("overwrite")) {
+            throw ApiException.badRequest("Only action 'overwrite' is supported for apps, not '" + action + "'.");
+        }
+        requireCount(changes.size());
+        long now = clock.millis();
+        return jdbi.inTransaction(h -> {
+            AppStore apps = h.attach(AppStore.class);
+            List<App> out = new ArrayList<>();
+            for (AppChange c : changes) {
+                App current = apps.find(ownerId, c.id()).orElseThrow(() -> notFound(c.id()));
+                String name = c.name() == null || c.name().isBlank() ? current.name() : text("name", c.name().strip(), MAX_NAME);
+                String description = c.description() == null ? current.description() : text("description", c.description(), MAX_DESCRIPTION);
+                int visibility = c.visibility() == 0 ? current.visibility() : visibility(c.visibility());
+                String metadata = c.metadata() == null ? current.metadata() : changeMetadata(current.metadata(), c.metadata(), c.metadataOp());
+                apps.update(ownerId, current.id(), name, description, visibility, metadata, now);
+                out.add(apps.find(ownerId, current.id()).orElseThrow());
+            }
+            return out;
+        });
+    }
+
+    /** Deletes an app and its keys; the keys stop working on the next request. */
+    public void delete(String ownerId, String appId) {
+        jdbi.useTransaction(h -> {
+            h.attach(KeyStore.class).deleteForApp(ownerId, appId);
+            if (h.attach(AppStore.class).delete(ownerId, appId) == 0) throw notFound(appId);
+        });
+        authenticator.evictApp(ownerId, appId);
+    }
+
+    private static void requireCount(int n) {
+        if (n == 0 || n > MAX_APPS_PER_REQUEST) {
+            throw ApiException.badRequest("Send 1 to " + MAX_APPS_PER_REQUEST + " apps per request, not " + n + ".");
+        }
+    }
+
+    private static ApiException notFound(String appId) {
+        return ApiException.notFound("App '" + appId + "' not found.");
+    }
+
+    private static String text(String what, String value, int max) {
+        String v = value == null ? "" : value;
+        if (v.length() > max) throw ApiException.badRequest("An app's " + what + " has at most " + max + " characters.");
+        return v;
+    }
+
+    private static int visibility(int gettable) {
+        if (gettable == 0) return App.PRIVATE;
+        if (gettable != App.PRIVATE && gettable != App.PUBLIC) {
+            throw ApiException.badRequest("visibility.gettable is 10 (private) or 50 (public), not " + gettable + ".");
+        }
+        return gettable;
+    }
+
+    private static String metadata(String json) {
+        return json == null || json.isBlank() ? "{}" : json;
+    }
+
+    private static String changeMetadata(String current, String given, String op) {
+        JsonObject base = JsonParser.parseString(current).getAsJsonObject();
+        JsonObject change = JsonParser.parseString(metadata(given)).getAsJsonObject();
+        return switch (op == null ? "" : op) {
+            case "", "overwrite" -> change.toString();
+            case "merge" -> merge(base, change).toString();
+            case "delete" -> remove(base, change).toString();
+            default -> throw ApiException.badRequest("metadata_action.op is overwrite, merge or delete, not '" + op + "'.");
+        };
+    }
+
+    private static JsonObject merge(JsonObject base, JsonObject change) {
+        for (Map.Entry<String, JsonElement> e : change.entrySet()) {
+            JsonElement old = base.get(e.getKey());
+            if (old != null && old.isJsonObject() && e.getValue().isJsonObject()) {
+                merge(old.getAsJsonObject(), e.getValue().getAsJsonObject());
+            } else {
+                base.add(e.getKey(), e.getValue());
+            }
+        }
+        return base;
+    }
+
+    /** Removes each key named in {@code change}; nested objects name nested keys. */
+    private static JsonObject remove(JsonObject base, JsonObject change) {
+        for (Map.Entry<String, JsonElement> e : change.entrySet()) {
+            JsonElement old = base.get(e.getKey());
+            if (old != null && old.isJsonObject() && e.getValue().isJsonObject() && e.getValue().getAsJsonObject().size() > 0) {
+                remove(old.getAsJsonObject(), e.getValue().getAsJsonObject());
+            } else {
+                base.remove(e.getKey());
+            }
+        }
+        return base;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.clavis.auth;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.zip.CRC32;
+
+/**
+ * The secret format: {@code <kind prefix><43 base62 chars of 32 random bytes><6 base62 chars of
+ * CRC32>}. The checksum lets a scanner recognise a leaked secret and lets the server refuse a
+ * mistyped one without touching storage. At rest only the SHA-256 is kept.
+ */
+public final class Secrets {
+    private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private static final int RANDOM_BYTES = 32;
+    private static final int BODY_LENGTH = 43; // 62^43 > 2^256
+    private static final int CHECKSUM_LENGTH = 6; // 62^6 > 2^32
+    static final int DISPLAY_PREFIX_LENGTH = 11;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Secrets() {}
+
+    public static Secret generate(CredentialKind kind) {
+        byte[] bytes = new byte[RANDOM_BYTES];
+        RANDOM.nextBytes(bytes);
+        String head = kind.prefix() + base62(new BigInteger(1, bytes), BODY_LENGTH);
+        return new Secret(head + base62(BigInteger.valueOf(crc32(head)), CHECKSUM_LENGTH));
+    }
+
+    /** The kind of a well-formed secret with a valid checksum; empty for anything else. */
+    public static Optional<CredentialKind> kindOf(String candidate) {
+        for (CredentialKind kind : CredentialKind.values()) {
+            String prefix = kind.prefix();
+            if (!candidate.startsWith(prefix)) continue;
+            if (candidate.length() != prefix.length() + BODY_LENGTH + CHECKSUM_LENGTH) return Optional.empty();
+            for (int i = prefix.length(); i < candidate.length(); i++) {
+                if (BASE62.indexOf(candidate.charAt(i)) < 0) return Optional.empty();
+            }
+            String head = candidate.substring(0, candidate.length() - CHECKSUM_LENGTH);
+            String checksum = candidate.substring(head.length());
+            if (!checksum.equals(base62(BigInteger.valueOf(crc32(head)), CHECKSUM_LENGTH))) return Optional.empty();
+            return Optional.of(kind);
+        }
+        return Optional.empty();
+    }
+
+    /** Wraps a candidate that passed {@link #kindOf}, to hash it. */
+    public static Secret presented(String candidate) {
+        return new Secret(candidate);
+    }
+
+    public static String hash(String secret) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** 32 lowercase hex characters, the shape of Clarifai's ids. */
+    public static String newId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static long crc32(String text) {
+        CRC32 crc = new CRC32();
+        crc.update(text.getBytes(StandardCharsets.US_ASCII));
+        return crc.getValue();
+    }
+
+    private static String base62(BigInteger value, int width) {
+        char[] out = new char[width];
+        BigInteger base = BigInteger.valueOf(62);
+        for (int i = width - 1; i >= 0; i--) {
+            BigInteger[] qr = value.divideAndRemainder(base);
+            out[i] = BASE62.charAt(qr[1].intValue());
+            value = qr[0];
+        }
+        return new String(out);
+    }
+}

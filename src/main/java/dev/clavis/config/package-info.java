@@ -1,0 +1,2 @@
+/** One validated configuration record, from flags and environment, with secrets masked. */
+package dev.clavis.config;

@@ -1,0 +1,2 @@
+/** The connection pool, Flyway migrations (the only schema source) and the Jdbi set-up. */
+package dev.clavis.db;

@@ -1,0 +1,254 @@
+package dev.clavis.keys;
+
+import dev.clavis.apps.AppStore;
+import dev.clavis.auth.Authenticator;
+import dev.clavis.auth.Caller;
+import dev.clavis.auth.Credential;
+import dev.clavis.auth.CredentialKind;
+import dev.clavis.auth.ScopeCatalog;
+import dev.clavis.auth.Secret;
+import dev.clavis.auth.Secrets;
+import dev.clavis.protocol.ApiException;
+import dev.clavis.protocol.MethodTable;
+import dev.clavis.protocol.Page;
+import dev.clavis.protocol.RpcMethod;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The rules for credentials: what a new key may hold, who may see or change it, and that every
+ * change reaches the authentication cache before the call returns.
+ */
+public final class KeyService {
+    public static final int MAX_KEYS_PER_REQUEST = 128;
+    public static final int MAX_DESCRIPTION = 1024;
+
+    private final Jdbi jdbi;
+    private final ScopeCatalog scopes;
+    private final Set<String> endpoints;
+    private final Authenticator authenticator;
+    private final Clock clock;
+    private final Duration sessionLifetime;
+
+    /** A key to create. {@code appUserId}/{@code appId} are empty for PATs. */
+    public record KeyDraft(CredentialKind kind, String description, List<String> scopes, List<String> endpoints,
+                           String appUserId, String appId, Instant expiresAt) {}
+
+    /** A change to a key: null or empty fields stay as they are ("overwrite" of what is given). */
+    public record KeyChange(String id, String description, List<String> scopes, List<String> endpoints,
+                            Instant expiresAt) {}
+
+    /** A new credential and its secret, which exists only until this is returned to its owner. */
+    public record Issued(Credential credential, Secret secret) {}
+
+    public KeyService(Jdbi jdbi, ScopeCatalog scopes, MethodTable methods, Authenticator authenticator, Clock clock,
+                      Duration sessionLifetime) {
+        this.jdbi = jdbi;
+        this.scopes = scopes;
+        this.endpoints = methods.methods().stream().map(RpcMethod::endpoint).collect(Collectors.toUnmodifiableSet());
+        this.authenticator = authenticator;
+        this.clock = clock;
+        this.sessionLifetime = sessionLifetime;
+    }
+
+    /**
+     * Creates keys for {@code ownerId}, all or none. {@code creator} is the credential asking
+     * (null for the command line, which acts as the owner): a key can never get more than its
+     * creator holds.
+     */
+    public List<Issued> create(Caller creator, String ownerId, List<KeyDraft> drafts) {
+        if (drafts.isEmpty() || drafts.size() > MAX_KEYS_PER_REQUEST) {
+            throw ApiException.badRequest("Send 1 to " + MAX_KEYS_PER_REQUEST + " keys per request, not " + drafts.size() + ".");
+        }
+        List<Prepared> prepared = new ArrayList<>();
+        for (KeyDraft draft : drafts) prepared.add(prepare(creator, ownerId, draft));
+        return jdbi.inTransaction(h -> {
+            AppStore apps = h.attach(AppStore.class);
+            List<Issued> issued = new ArrayList<>();
+            for (Prepared p : prepared) {
+                if (p.kind() == CredentialKind.APP_KEY && apps.find(ownerId, p.appId()).isEmpty()) {
+                    throw ApiException.notFound("App '" + p.appId() + "' not found.");
+                }
+                issued.add(insert(h, p));
+            }
+            return issued;
+        });
+    }
+
+    /** The {@code All} key every new app gets, inside the app's own transaction. */
+    public Issued createAppKey(Handle h, String userId, String appId) {
+        return insert(h, new Prepared(CredentialKind.APP_KEY, userId, appId, "Created with the app",
+                List.of(ScopeCatalog.ALL), List.of(), null));
+    }
+
+    /** A session for a user who has just signed in. */
+    public Issued createSession(String userId) {
+        Instant expires = clock.instant().plus(sessionLifetime);
+        return jdbi.inTransaction(h -> {
+            h.attach(KeyStore.class).deleteExpiredSessions(clock.millis());
+            return insert(h, new Prepared(CredentialKind.SESSION, userId, null, "Session", List.of(ScopeCatalog.ALL),
+                    List.of(), expires));
+        });
+    }
+
+    public List<Credential> list(String userId, Optional<CredentialKind> kind, boolean notExpired, Page page) {
+        return jdbi.onDemand(KeyStore.class).list(userId, kind.map(Enum::name).orElse(""),
+                notExpired ? clock.millis() : 0, page.perPage(), page.offset());
+    }
+
+    public List<Credential> listForApp(String userId, String appId, Page page) {
+        return jdbi.onDemand(KeyStore.class).listForApp(userId, appId, page.perPage(), page.offset());
+    }
+
+    /** A user's key by public id or by its secret (DESIGN §2: every key_id accepts either). */
+    public Credential get(String userId, String idOrSecret) {
+        return find(jdbi.onDemand(KeyStore.class), userId, idOrSecret);
+    }
+
+    public List<Credential> patch(Caller editor, String userId, String action, List<KeyChange> changes) {
+        if (!action.isEmpty() && !action.equals("overwrite")) {
+            throw ApiException.badRequest("Only action 'overwrite' is supported for keys, not '" + action + "'.");
+        }
+        if (changes.isEmpty() || changes.size() > MAX_KEYS_PER_REQUEST) {
+            throw ApiException.badRequest("Send 1 to " + MAX_KEYS_PER_REQUEST + " keys per request, not " + changes.size() + ".");
+        }
+        List<Credential> patched = jdbi.inTransaction(h -> {
+            KeyStore store = h.attach(KeyStore.class);
+            List<Credential> out = new ArrayList<>();
+            for (KeyChange change : changes) {
+                Credential current = find(store, userId, change.id());
+                String description = blank(change.description()) ? current.description() : description(change.description());
+                List<String> newScopes = current.scopes();
+                if (change.scopes() != null && !change.scopes().isEmpty()) {
+                    newScopes = scopes.expand(change.scopes());
+                }
+                List<String> newEndpoints = current.endpoints();
+                if (change.endpoints() != null && !change.endpoints().isEmpty()) {
+                    newEndpoints = endpoints(change.endpoints());
+                }
+                Instant expires = change.expiresAt() == null ? current.expiresAt() : future(change.expiresAt());
+                requireGrantable(editor, newScopes, newEndpoints);
+                store.update(current.publicId(), description, KeyStore.join(newScopes), KeyStore.join(newEndpoints),
+                        expires == null ? null : expires.toEpochMilli());
+                out.add(new Credential(current.publicId(), current.kind(), current.userId(), current.appId(), description,
+                        newScopes, newEndpoints, current.displayPrefix(), current.createdAt(), expires,
+                        current.lastUsedAt()));
+            }
+            return out;
+        });
+        patched.forEach(c -> authenticator.evict(c.publicId()));
+        return patched;
+    }
+
+    public void delete(String userId, String idOrSecret) {
+        Credential deleted = jdbi.inTransaction(h -> {
+            KeyStore store = h.attach(KeyStore.class);
+            Credential key = find(store, userId, idOrSecret);
+            store.delete(key.publicId());
+            return key;
+        });
+        authenticator.evict(deleted.publicId());
+    }
+
+    /** Writes the last-used times gathered since the previous flush. */
+    public void flushLastUsed() {
+        KeyStore store = jdbi.onDemand(KeyStore.class);
+        authenticator.flushLastUsed((id, at) -> store.touch(id, at.toEpochMilli()));
+    }
+
+    private record Prepared(CredentialKind kind, String userId, String appId, String description, List<String> scopes,
+                            List<String> endpoints, Instant expiresAt) {}
+
+    private Prepared prepare(Caller creator, String ownerId, KeyDraft draft) {
+        String description = description(draft.description());
+        List<String> requested = draft.scopes() == null ? List.of() : draft.scopes();
+        String appId = null;
+        if (draft.kind() == CredentialKind.PAT) {
+            if (!blank(draft.appId())) throw ApiException.badRequest("A personal access token is not bound to an app: leave 'apps' empty.");
+            if (requested.isEmpty()) requested = List.of(ScopeCatalog.ALL);
+        } else if (draft.kind() == CredentialKind.APP_KEY) {
+            if (blank(draft.appId())) throw ApiException.badRequest("An app key needs exactly one app in 'apps'.");
+            String appUser = draft.appUserId();
+            if (!blank(appUser) && !appUser.equals("me") && !appUser.equals(ownerId)) {
+                throw ApiException.notFound("App '" + draft.appId() + "' not found.");
+            }
+            if (requested.isEmpty()) throw ApiException.badRequest("Choose at least one scope (or 'All').");
+            appId = draft.appId();
+        } else {
+            throw ApiException.badRequest("Keys of this type cannot be created here.");
+        }
+        List<String> expanded = scopes.expand(requested);
+        List<String> limitedTo = endpoints(draft.endpoints() == null ? List.of() : draft.endpoints());
+        requireGrantable(creator, expanded, limitedTo);
+        Instant expires = draft.expiresAt() == null ? null : future(draft.expiresAt());
+        return new Prepared(draft.kind(), ownerId, appId, description, expanded, limitedTo, expires);
+    }
+
+    private Issued insert(Handle h, Prepared p) {
+        Secret secret = Secrets.generate(p.kind());
+        String publicId = Secrets.newId();
+        Instant now = clock.instant();
+        h.attach(KeyStore.class).insert(publicId, secret.hash(), secret.displayPrefix(), p.kind().name(), p.userId(),
+                p.appId(), p.description(), KeyStore.join(p.scopes()), KeyStore.join(p.endpoints()), now.toEpochMilli(),
+                p.expiresAt() == null ? null : p.expiresAt().toEpochMilli());
+        Credential credential = new Credential(publicId, p.kind(), p.userId(), p.appId(), p.description(), p.scopes(),
+                p.endpoints(), secret.displayPrefix(), Instant.ofEpochMilli(now.toEpochMilli()), p.expiresAt(), null);
+        return new Issued(credential, secret);
+    }
+
+    private static Credential find(KeyStore store, String userId, String idOrSecret) {
+        if (blank(idOrSecret)) throw ApiException.badRequest("A key id is required.");
+        Optional<Credential> key = Secrets.kindOf(idOrSecret).isPresent()
+                ? store.findByHash(Secrets.hash(idOrSecret))
+                : store.find(idOrSecret);
+        return key.filter(k -> k.userId().equals(userId) && k.kind() != CredentialKind.SESSION)
+                .orElseThrow(() -> ApiException.notFound("Key not found."));
+    }
+
+    /** A PAT with some scopes cannot mint a key with more, nor lift its endpoint limits. */
+    private void requireGrantable(Caller creator, List<String> wanted, List<String> wantedEndpoints) {
+        if (creator == null) return;
+        List<String> missing = scopes.missing(creator.scopes(), wanted.contains(ScopeCatalog.ALL) ? scopes.exposed() : wanted);
+        if (!missing.isEmpty()) {
+            throw ApiException.insufficientScopes("A key cannot be given scopes its creator lacks: " + String.join(", ", missing) + ".");
+        }
+        List<String> limits = creator.endpoints();
+        if (!limits.isEmpty() && (wantedEndpoints.isEmpty() || !limits.containsAll(wantedEndpoints))) {
+            throw ApiException.insufficientScopes("A key cannot reach endpoints its creator cannot.");
+        }
+    }
+
+    private List<String> endpoints(List<String> requested) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String e : requested) {
+            String name = e.startsWith("/") ? e : "/" + e;
+            if (!endpoints.contains(name)) throw ApiException.badRequest("Unknown endpoint '" + e + "'.");
+            out.add(name);
+        }
+        return List.copyOf(out);
+    }
+
+    private Instant future(Instant expiresAt) {
+        if (!expiresAt.isAfter(clock.instant())) throw ApiException.badRequest("expires_at must be in the future.");
+        return expiresAt;
+    }
+
+    private static String description(String text) {
+        String d = text == null ? "" : text.strip();
+        if (d.length() > MAX_DESCRIPTION) throw ApiException.badRequest("Descriptions have at most " + MAX_DESCRIPTION + " characters.");
+        return d;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.clavis.keys;
+
+import dev.clavis.auth.Credential;
+import dev.clavis.auth.CredentialKind;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** SQL for the {@code credentials} table. Lists are stored space-separated. */
+@RegisterRowMapper(KeyStore.CredentialMapper.class)
+public interface KeyStore {
+    String COLUMNS = """
+            public_id, display_prefix, kind, user_id, app_id, description, scopes, endpoints,
+            created_at, expires_at, last_used_at""";
+
+    @SqlUpdate("""
+            INSERT INTO credentials (public_id, secret_hash, display_prefix, kind, user_id, app_id, description,
+                                     scopes, endpoints, created_at, expires_at)
+            VALUES (:publicId, :secretHash, :displayPrefix, :kind, :userId, :appId, :description,
+                    :scopes, :endpoints, :createdAt, :expiresAt)
+            """)
+    void insert(String publicId, String secretHash, String displayPrefix, String kind, String userId, String appId,
+                String description, String scopes, String endpoints, long createdAt, Long expiresAt);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM credentials WHERE secret_hash = :secretHash")
+    Optional<Credential> findByHash(String secretHash);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM credentials WHERE public_id = :publicId")
+    Optional<Credential> find(String publicId);
+
+    /** A user's app keys and PATs (never sessions), newest first, optionally of one kind. */
+    @SqlQuery("SELECT " + COLUMNS + """
+             FROM credentials
+            WHERE user_id = :userId AND kind <> 'SESSION' AND (:kind = '' OR kind = :kind)
+              AND (:notExpiredAt = 0 OR expires_at IS NULL OR expires_at > :notExpiredAt)
+            ORDER BY created_at DESC, public_id
+            LIMIT :limit OFFSET :offset
+            """)
+    List<Credential> list(String userId, String kind, long notExpiredAt, int limit, long offset);
+
+    @SqlQuery("SELECT " + COLUMNS + """
+             FROM credentials
+            WHERE user_id = :userId AND app_id = :appId AND kind = 'APP_KEY'
+            ORDER BY created_at DESC, public_id
+            LIMIT :limit OFFSET :offset
+            """)
+    List<Credential> listForApp(String userId, String appId, int limit, long offset);
+
+    @SqlUpdate("""
+            UPDATE credentials SET description = :description, scopes = :scopes, endpoints = :endpoints,
+                                   expires_at = :expiresAt
+            WHERE public_id = :publicId
+            """)
+    int update(String publicId, String description, String scopes, String endpoints, Long expiresAt);
+
+    @SqlUpdate("UPDATE credentials SET last_used_at = :at WHERE public_id = :publicId AND "
+            + "(last_used_at IS NULL OR last_used_at < :at)")
+    int touch(String publicId, long at);
+
+    @SqlUpdate("DELETE FROM credentials WHERE public_id = :publicId")
+    int delete(String publicId);
+
+    @SqlUpdate("DELETE FROM credentials WHERE user_id = :userId AND app_id = :appId")
+    int deleteForApp(String userId, String appId);
+
+    @SqlUpdate("DELETE FROM credentials WHERE kind = 'SESSION' AND expires_at <= :now")
+    int deleteExpiredSessions(long now);
+
+    static String join(List<String> values) {
+        return String.join(" ", values);
+    }
+
+    static List<String> split(String joined) {
+        return joined.isEmpty() ? List.of() : Arrays.asList(joined.split(" "));
+    }
+
+    class CredentialMapper implements RowMapper<Credential> {
+        @Override
+        public Credential map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new Credential(
+                    rs.getString("public_id"),
+                    CredentialKind.valueOf(rs.getString("kind")),
+                    rs.getString("user_id"),
+                    rs.getString("app_id"),
+                    rs.getString("description"),
+                    List.copyOf(split(rs.getString("scopes"))),
+                    List.copyOf(split(rs.getString("endpoints"))),
+                    rs.getString("display_prefix"),
+                    Instant.ofEpochMilli(rs.getLong("created_at")),
+                    instant(rs, "expires_at"),
+                    instant(rs, "last_used_at"));
+        }
+
+        private static Instant instant(ResultSet rs, String column) throws SQLException {
+            long millis = rs.getLong(column);
+            return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.clavis.protocol;
+
+import com.clarifai.grpc.api.status.StatusCode;
+
+/**
+ * A request that ends with a Clarifai status other than success. Thrown from any layer; the
+ * dispatcher turns it into the method's response message with {@code status} filled in.
+ * The details are shown to the caller, so they never carry secrets.
+ */
+public class ApiException extends RuntimeException {
+    private final StatusCode code;
+    private final String details;
+    private final int httpStatus;
+
+    public ApiException(StatusCode code, String details) {
+        this(code, details, Statuses.http(code));
+    }
+
+    private ApiException(StatusCode code, String details, int httpStatus) {
+        super(code + ": " + details, null, false, false);
+        this.code = code;
+        this.details = details == null ? "" : details;
+        this.httpStatus = httpStatus;
+    }
+
+    public StatusCode code() {
+        return code;
+    }
+
+    public String details() {
+        return details;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public static ApiException badRequest(String details) {
+        return new ApiException(StatusCode.CONN_INVALID_REQUEST, details);
+    }
+
+    public static ApiException notFound(String details) {
+        return new ApiException(StatusCode.CONN_DOES_NOT_EXIST, details);
+    }
+
+    public static ApiException insufficientScopes(String details) {
+        return new ApiException(StatusCode.CONN_INSUFFICIENT_SCOPES, details);
+    }
+
+    /** No usable credential header: 11102 like an invalid request, but HTTP 401 (DESIGN §3). */
+    public static ApiException missingCredential(String details) {
+        return new ApiException(StatusCode.CONN_INVALID_REQUEST, details, 401);
+    }
+}

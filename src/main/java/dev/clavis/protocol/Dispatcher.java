@@ -1,0 +1,146 @@
+package dev.clavis.protocol;
+
+import com.clarifai.grpc.api.UserAppIDSet;
+import com.clarifai.grpc.api.status.BaseResponse;
+import com.clarifai.grpc.api.status.Status;
+import com.clarifai.grpc.api.status.StatusCode;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import dev.clavis.auth.AccessControl;
+import dev.clavis.auth.Authenticator;
+import dev.clavis.auth.Caller;
+import dev.clavis.auth.CredentialHeaders;
+import dev.clavis.auth.RateLimiter;
+import dev.clavis.auth.Secrets;
+import dev.clavis.auth.Target;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The path every call takes, whichever door it came in by: authenticate, throttle, decode,
+ * authorize, handle, and turn any failure into the method's own response type with a status.
+ * One log line per call, naming the credential by its public id only.
+ */
+public final class Dispatcher {
+    private static final Logger log = LoggerFactory.getLogger("clavis.requests");
+
+    private final Handlers handlers;
+    private final Authenticator authenticator;
+    private final AccessControl access;
+    private final RateLimiter limiter;
+
+    /** A finished call: the response message and the HTTP status a REST reply carries. */
+    public record Outcome(Message response, StatusCode code, int httpStatus) {}
+
+    /** Produces the request message; REST decodes the body here, after authentication. */
+    @FunctionalInterface
+    public interface Decoder {
+        Message decode();
+    }
+
+    public Dispatcher(Handlers handlers, Authenticator authenticator, AccessControl access, RateLimiter limiter) {
+        this.handlers = handlers;
+        this.authenticator = authenticator;
+        this.access = access;
+        this.limiter = limiter;
+    }
+
+    public Outcome call(RpcMethod method, CredentialHeaders headers, Decoder decoder) {
+        String reqId = Secrets.newId();
+        long started = System.nanoTime();
+        String credential = "-";
+        Outcome outcome;
+        try {
+            Optional<Handler<Message, Message>> handler = handlers.find(method.name());
+            if (handler.isEmpty()) {
+                throw new ApiException(StatusCode.NOT_IMPLEMENTED, method.name() + " is not implemented by this server.");
+            }
+            Caller caller = null;
+            if (method.authType() != AuthType.NONE) {
+                caller = authenticator.authenticate(headers);
+                credential = caller.publicId();
+                if (!limiter.tryAcquire(caller.publicId())) {
+                    throw new ApiException(StatusCode.CONN_THROTTLED, "Too many requests with this credential; slow down.");
+                }
+            }
+            Message request = decoder.decode();
+            Target target = Target.NONE;
+            if (caller != null) {
+                target = access.authorize(caller, method, userAppId(request));
+                request = withUserAppId(request, target);
+            }
+            Message response = handler.get().handle(new Call(reqId, method, caller, target), request);
+            outcome = success(response, reqId);
+        } catch (ApiException e) {
+            outcome = failure(method.responsePrototype(), e, reqId);
+        } catch (RuntimeException e) {
+            log.error("req_id={} method={} failed unexpectedly", reqId, method.name(), e);
+            outcome = internalError(method.responsePrototype(), reqId);
+        }
+        logLine(reqId, method.name(), credential, outcome, started);
+        return outcome;
+    }
+
+    /** A request that never reached a method (unknown path, wrong verb): a bare status. */
+    public Outcome reject(String what, ApiException e) {
+        long started = System.nanoTime();
+        String reqId = Secrets.newId();
+        Outcome outcome = failure(BaseResponse.getDefaultInstance(), e, reqId);
+        logLine(reqId, what, "-", outcome, started);
+        return outcome;
+    }
+
+    /** A fault outside any method (the front door itself failed): 98004 naming only the req_id. */
+    public Outcome fault(String what, Throwable cause) {
+        String reqId = Secrets.newId();
+        log.error("req_id={} {} failed unexpectedly", reqId, what, cause);
+        return internalError(BaseResponse.getDefaultInstance(), reqId);
+    }
+
+    /** Fills in success (unless the handler set its own status, e.g. mixed) and the req_id. */
+    private static Outcome success(Message response, String reqId) {
+        FieldDescriptor statusField = statusField(response);
+        Status status = (Status) response.getField(statusField);
+        StatusCode code = status.getCode() == StatusCode.ZERO ? StatusCode.SUCCESS : status.getCode();
+        Status.Builder filled = status.toBuilder().setCode(code).setReqId(reqId);
+        if (filled.getDescription().isEmpty()) filled.setDescription(Statuses.description(code));
+        return new Outcome(response.toBuilder().setField(statusField, filled.build()).build(), code, Statuses.http(code));
+    }
+
+    private static Outcome failure(Message prototype, ApiException e, String reqId) {
+        Status status = Statuses.of(e.code(), e.details()).toBuilder().setReqId(reqId).build();
+        Message response = prototype.newBuilderForType().setField(statusField(prototype), status).build();
+        return new Outcome(response, e.code(), e.httpStatus());
+    }
+
+    private static Outcome internalError(Message prototype, String reqId) {
+        return failure(prototype, new ApiException(StatusCode.INTERNAL_SERVER_ISSUE, "req_id " + reqId), reqId);
+    }
+
+    private static FieldDescriptor statusField(Message message) {
+        FieldDescriptor field = message.getDescriptorForType().findFieldByName("status");
+        if (field == null) throw new IllegalStateException(message.getDescriptorForType().getFullName() + " has no status");
+        return field;
+    }
+
+    private static UserAppIDSet userAppId(Message request) {
+        FieldDescriptor field = request.getDescriptorForType().findFieldByName("user_app_id");
+        if (field == null || !(request.getField(field) instanceof UserAppIDSet ids)) return UserAppIDSet.getDefaultInstance();
+        return ids;
+    }
+
+    /** Handlers read the resolved ids from the request as if the caller had sent them. */
+    private static Message withUserAppId(Message request, Target target) {
+        FieldDescriptor field = request.getDescriptorForType().findFieldByName("user_app_id");
+        if (field == null || field.getMessageType() != UserAppIDSet.getDescriptor()) return request;
+        UserAppIDSet resolved = UserAppIDSet.newBuilder().setUserId(target.userId()).setAppId(target.appId()).build();
+        return request.toBuilder().setField(field, resolved).build();
+    }
+
+    private static void logLine(String reqId, String what, String credential, Outcome outcome, long startedNanos) {
+        double ms = (System.nanoTime() - startedNanos) / 1e6;
+        log.info("req_id={} method={} credential={} code={} http={} ms={}", reqId, what, credential,
+                outcome.code().getNumber(), outcome.httpStatus(), String.format("%.2f", ms));
+    }
+}

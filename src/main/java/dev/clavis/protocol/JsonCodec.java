@@ -1,0 +1,89 @@
+package dev.clavis.protocol;
+
+import com.clarifai.grpc.api.utils.Extensions;
+import com.clarifai.grpc.api.status.StatusCode;
+import com.google.protobuf.DescriptorProtos.FieldOptions;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.ExtensionRegistry;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Protocol messages to and from Clarifai's JSON: proto field names, enums as numbers out and
+ * names or numbers in, unknown request fields ignored, every top-level list and every
+ * {@code cl_show_if_empty} field printed even when empty.
+ */
+public final class JsonCodec {
+    private final JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
+    private final JsonFormat.Printer printer;
+
+    public JsonCodec(MethodTable table) {
+        Set<FieldDescriptor> alwaysPrinted = new HashSet<>();
+        Set<Descriptor> seen = new HashSet<>();
+        ExtensionRegistry registry = ExtensionRegistry.newInstance();
+        registry.add(Extensions.clShowIfEmpty);
+        for (RpcMethod m : table.methods()) {
+            Descriptor response = m.responsePrototype().getDescriptorForType();
+            for (FieldDescriptor f : response.getFields()) {
+                if (f.isRepeated()) alwaysPrinted.add(f);
+            }
+            collectShownIfEmpty(response, registry, seen, alwaysPrinted);
+        }
+        this.printer = JsonFormat.printer()
+                .preservingProtoFieldNames()
+                .printingEnumsAsInts()
+                .omittingInsignificantWhitespace()
+                .includingDefaultValueFields(alwaysPrinted);
+    }
+
+    /** Merges a JSON object into the builder; malformed JSON or wrong types are 11100. */
+    public void merge(String json, Message.Builder into) {
+        try {
+            parser.merge(json, into);
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            // The parser's message names the offending field and value, never more of the body.
+            throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "Malformed JSON body: " + brief(e.getMessage()));
+        }
+    }
+
+    public String print(Message message) {
+        try {
+            return printer.print(message);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("response not printable as JSON", e);
+        }
+    }
+
+    private static void collectShownIfEmpty(Descriptor type, ExtensionRegistry registry,
+                                            Set<Descriptor> seen, Set<FieldDescriptor> out) {
+        Deque<Descriptor> pending = new ArrayDeque<>();
+        pending.push(type);
+        while (!pending.isEmpty()) {
+            Descriptor d = pending.pop();
+            if (!seen.add(d)) continue;
+            for (FieldDescriptor f : d.getFields()) {
+                if (showIfEmpty(f, registry) && !f.hasPresence()) out.add(f);
+                if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) pending.push(f.getMessageType());
+            }
+        }
+    }
+
+    private static boolean showIfEmpty(FieldDescriptor f, ExtensionRegistry registry) {
+        try {
+            return FieldOptions.parseFrom(f.getOptions().toByteString(), registry).getExtension(Extensions.clShowIfEmpty);
+        } catch (InvalidProtocolBufferException e) {
+            return false;
+        }
+    }
+
+    private static String brief(String message) {
+        if (message == null) return "unreadable";
+        return message.length() > 200 ? message.substring(0, 200) + "..." : message;
+    }
+}

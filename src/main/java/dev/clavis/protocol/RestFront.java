@@ -1,0 +1,120 @@
+package dev.clavis.protocol;
+
+import com.clarifai.grpc.api.status.StatusCode;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import dev.clavis.auth.CredentialHeaders;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The REST door: transcodes {@code /v2/...} requests to request messages by the descriptor's
+ * HTTP bindings (path variables, dotted and repeated query parameters, JSON bodies), hands them
+ * to the {@link Dispatcher}, and writes the response as JSON with the status's HTTP code.
+ */
+public final class RestFront {
+    public static final String JSON = "application/json; charset=UTF-8";
+    private static final List<HandlerType> VERBS =
+            List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
+
+    private final MethodTable table;
+    private final Dispatcher dispatcher;
+    private final JsonCodec json;
+    private final int maxBodyBytes;
+
+    public RestFront(MethodTable table, Dispatcher dispatcher, JsonCodec json, int maxBodyBytes) {
+        this.table = table;
+        this.dispatcher = dispatcher;
+        this.json = json;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /**
+     * Serves {@code /v2/*}, and answers unknown paths and unexpected faults anywhere on the
+     * server with a Clarifai status instead of Javalin's own pages.
+     */
+    public void install(Javalin app) {
+        for (HandlerType verb : VERBS) app.addHttpHandler(verb, "/v2/*", this::serve);
+        app.exception(Exception.class, (e, ctx) -> reply(ctx, dispatcher.fault(ctx.method() + " " + ctx.path(), e)));
+        app.error(404, ctx -> {
+            if (ctx.path().startsWith("/v2/")) return; // already a Clarifai answer from serve()
+            reply(ctx, dispatcher.reject(ctx.method() + " " + ctx.path(),
+                    ApiException.notFound("No such path: check the url of your request.")));
+        });
+    }
+
+    /** Reads a request body up to the configured limit; larger bodies are 11006 / HTTP 413. */
+    public String body(Context ctx) {
+        if (ctx.req().getContentLengthLong() > maxBodyBytes) throw tooLarge();
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] bytes = in.readNBytes(maxBodyBytes + 1);
+            if (bytes.length > maxBodyBytes) throw tooLarge();
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "The request body could not be read.");
+        }
+    }
+
+    public static void write(Context ctx, int httpStatus, String body) {
+        ctx.status(httpStatus).contentType(JSON).result(body);
+    }
+
+    public static CredentialHeaders credentialHeaders(Context ctx) {
+        return new CredentialHeaders(ctx.header("Authorization"), ctx.header("X-Clarifai-Session-Token"));
+    }
+
+    private void serve(Context ctx) {
+        String verb = ctx.method().name();
+        Dispatcher.Outcome outcome;
+        Optional<List<String>> segments = PathTemplate.segments(ctx.path());
+        Optional<MethodTable.Match> match = segments.flatMap(s -> table.route(verb, s));
+        if (match.isPresent()) {
+            MethodTable.Match m = match.get();
+            outcome = dispatcher.call(m.method(), credentialHeaders(ctx), () -> decode(ctx, m));
+        } else if (segments.isPresent() && table.pathExists(segments.get())) {
+            outcome = dispatcher.reject(verb + " " + ctx.path(),
+                    new ApiException(StatusCode.CONN_METHOD_NOT_ALLOWED, verb + " is not allowed on this path."));
+        } else {
+            outcome = dispatcher.reject(verb + " " + ctx.path(),
+                    ApiException.notFound("No such path: check the url of your request."));
+        }
+        reply(ctx, outcome);
+    }
+
+    private void reply(Context ctx, Dispatcher.Outcome outcome) {
+        write(ctx, outcome.httpStatus(), json.print(outcome.response()));
+    }
+
+    private Message decode(Context ctx, MethodTable.Match match) {
+        Message.Builder request = match.method().requestPrototype().newBuilderForType();
+        String bodyRule = match.binding().body();
+        if (!bodyRule.isEmpty()) {
+            String body = body(ctx);
+            if (!body.isBlank()) {
+                if (bodyRule.equals("*")) {
+                    json.merge(body, request);
+                } else {
+                    FieldDescriptor field = request.getDescriptorForType().findFieldByName(bodyRule);
+                    if (field != null) json.merge(body, request.getFieldBuilder(field));
+                }
+            }
+        }
+        for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
+            for (String value : param.getValue()) FieldPaths.set(request, param.getKey(), value);
+        }
+        match.pathVariables().forEach((field, value) -> FieldPaths.set(request, field, value));
+        return request.build();
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(StatusCode.CONN_EXCEEDS_LIMITS,
+                "The request body is larger than " + maxBodyBytes + " bytes.");
+    }
+}

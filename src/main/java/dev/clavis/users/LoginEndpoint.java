@@ -1,0 +1,86 @@
+package dev.clavis.users;
+
+import com.clarifai.grpc.api.status.StatusCode;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.clavis.keys.KeyService;
+import dev.clavis.protocol.ApiException;
+import dev.clavis.protocol.RestFront;
+import dev.clavis.protocol.Statuses;
+import dev.clavis.auth.Secrets;
+import io.javalin.http.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v2/login} with {@code {"email","password"}}: answers {@code {"status",
+ * "v2_user_id","session_token"}}. Not part of the published protocol, so REST only. A wrong
+ * email and a wrong password get the same answer.
+ */
+public final class LoginEndpoint {
+    private static final Logger log = LoggerFactory.getLogger("clavis.requests");
+
+    private final UserService users;
+    private final KeyService keys;
+    private final RestFront rest;
+
+    public LoginEndpoint(UserService users, KeyService keys, RestFront rest) {
+        this.users = users;
+        this.keys = keys;
+        this.rest = rest;
+    }
+
+    public void handle(Context ctx) {
+        long started = System.nanoTime();
+        String reqId = Secrets.newId();
+        JsonObject reply = new JsonObject();
+        StatusCode code;
+        int http;
+        try {
+            JsonObject body = parse(rest.body(ctx));
+            User user = users.verify(string(body, "email"), string(body, "password"))
+                    .orElseThrow(() -> new ApiException(StatusCode.CONN_CREDENTIALS_INVALID, "Wrong email or password."));
+            reply.addProperty("v2_user_id", user.id());
+            reply.addProperty("session_token", keys.createSession(user.id()).secret().reveal());
+            code = StatusCode.SUCCESS;
+            http = 200;
+            reply.add("status", status(code, "", reqId));
+        } catch (ApiException e) {
+            code = e.code();
+            http = e.httpStatus();
+            reply.add("status", status(code, e.details(), reqId));
+        }
+        RestFront.write(ctx, http, reply.toString());
+        log.info("req_id={} method=Login credential=- code={} http={} ms={}", reqId, code.getNumber(), http,
+                String.format("%.2f", (System.nanoTime() - started) / 1e6));
+    }
+
+    private static JsonObject parse(String body) {
+        try {
+            JsonElement json = JsonParser.parseString(body);
+            if (json.isJsonObject()) return json.getAsJsonObject();
+        } catch (JsonParseException malformed) {
+            // answered below
+        }
+        throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "Send {\"email\": ..., \"password\": ...} as JSON.");
+    }
+
+    private static String string(JsonObject body, String field) {
+        JsonElement value = body.get(field);
+        if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+            throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "'" + field + "' must be a string.");
+        }
+        return value.getAsString();
+    }
+
+    private static JsonObject status(StatusCode code, String details, String reqId) {
+        JsonObject status = new JsonObject();
+        status.addProperty("code", code.getNumber());
+        status.addProperty("description", Statuses.description(code));
+        if (!details.isEmpty()) status.addProperty("details", details);
+        status.addProperty("req_id", reqId);
+        return status;
+    }
+}

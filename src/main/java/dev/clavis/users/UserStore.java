@@ -1,0 +1,38 @@
+package dev.clavis.users;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** SQL for the {@code users} table. */
+@RegisterRowMapper(UserStore.UserMapper.class)
+public interface UserStore {
+
+    @SqlUpdate("""
+            INSERT INTO users (id, email, password_hash, created_at)
+            VALUES (:id, :email, :passwordHash, :createdAt)
+            """)
+    void insert(String id, String email, String passwordHash, long createdAt);
+
+    @SqlQuery("SELECT id, email, created_at FROM users WHERE id = :id")
+    Optional<User> find(String id);
+
+    @SqlQuery("SELECT id, email, created_at FROM users WHERE email = :email")
+    Optional<User> findByEmail(String email);
+
+    @SqlQuery("SELECT password_hash FROM users WHERE email = :email AND password_hash IS NOT NULL")
+    Optional<String> findPasswordHash(String email);
+
+    class UserMapper implements RowMapper<User> {
+        @Override
+        public User map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new User(rs.getString("id"), rs.getString("email"), Instant.ofEpochMilli(rs.getLong("created_at")));
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Users: created from the command line, signing in for a session, and GetUser. */
+package dev.clavis.users;
