@@ -76,8 +76,12 @@ public final class Clavis implements AutoCloseable {
     }
 
     public static Clavis create(Config config) {
+        return create(config, Clock.systemUTC());
+    }
+
+    /** With a clock of the caller's: tests move time to expire keys and sessions. */
+    public static Clavis create(Config config, Clock clock) {
         config.validate();
-        Clock clock = Clock.systemUTC();
         if (config.databaseUrl() == null) createDirectory(config.dataDir());
         Database database = Database.open(config.jdbcUrl());
         MethodTable methods = MethodTable.fromDescriptor();
@@ -99,6 +103,10 @@ public final class Clavis implements AutoCloseable {
             javalin.showJavalinBanner = false;
             // RestFront enforces the limit itself, to answer with a Clarifai status.
             javalin.http.maxRequestSize = config.maxBodyBytes() + 1L;
+            // Jetty caches header lines per connection and by default matches them ignoring
+            // case, so "Authorization: key X" after "Key X" would be read as "Key X". The
+            // scheme word is case-sensitive (DESIGN §2).
+            javalin.jetty.modifyHttpConfiguration(jetty -> jetty.setHeaderCacheCaseSensitive(true));
         });
         http.post("/v2/login", new LoginEndpoint(users, keys, rest)::handle);
         http.get("/healthz", ctx -> RestFront.write(ctx, 200, "{\"status\":\"ok\"}"));
