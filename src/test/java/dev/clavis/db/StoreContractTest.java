@@ -1,0 +1,216 @@
+package dev.clavis.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clavis.apps.App;
+import dev.clavis.apps.AppService;
+import dev.clavis.apps.AppStore;
+import dev.clavis.auth.Authenticator;
+import dev.clavis.auth.Credential;
+import dev.clavis.auth.CredentialKind;
+import dev.clavis.auth.PasswordHasher;
+import dev.clavis.auth.ScopeCatalog;
+import dev.clavis.keys.KeyService;
+import dev.clavis.keys.KeyStore;
+import dev.clavis.protocol.ApiException;
+import dev.clavis.protocol.MethodTable;
+import dev.clavis.protocol.Page;
+import dev.clavis.testing.MutableClock;
+import dev.clavis.testing.TestDatabases;
+import dev.clavis.users.UserService;
+import dev.clavis.users.UserStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stores and the transactions around them, run alike on SQLite and PostgreSQL. */
+abstract class StoreContractTest {
+    private static final MethodTable METHODS = MethodTable.fromDescriptor();
+
+    @TempDir
+    Path tempDir;
+
+    private Database database;
+    private Jdbi jdbi;
+    private final MutableClock clock = new MutableClock();
+    private KeyService keys;
+    private AppService apps;
+    private UserService users;
+
+    abstract TestDatabases.Kind kind();
+
+    @BeforeEach
+    void openFreshDatabase() {
+        database = Database.open(TestDatabases.url(kind(), tempDir));
+        jdbi = database.jdbi();
+        Authenticator authenticator = new Authenticator(h -> jdbi.onDemand(KeyStore.class).findByHash(h), clock);
+        keys = new KeyService(jdbi, new ScopeCatalog(METHODS), METHODS, authenticator, clock, Duration.ofHours(1));
+        apps = new AppService(jdbi, keys, authenticator, clock);
+        users = new UserService(jdbi, new PasswordHasher(), clock);
+        users.create("alice", "Alice@Example.com", "correct horse");
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    @Test
+    void migrations_create_the_system_user_and_its_public_app() {
+        assertTrue(jdbi.onDemand(UserStore.class).find("clavis").isPresent());
+        App main = jdbi.onDemand(AppStore.class).find("clavis", "main").orElseThrow();
+        assertTrue(main.isPublic());
+        assertEquals(Optional.empty(), jdbi.onDemand(UserStore.class).findPasswordHash("system@clavis.invalid"));
+    }
+
+    @Test
+    void users_are_found_by_id_and_normalised_email_and_sign_in_with_their_password() {
+        UserStore store = jdbi.onDemand(UserStore.class);
+        assertEquals("alice@example.com", store.find("alice").orElseThrow().email());
+        assertEquals("alice", users.verify(" ALICE@example.com ", "correct horse").orElseThrow().id());
+        assertEquals(Optional.empty(), users.verify("alice@example.com", "wrong horse"));
+        assertEquals(Optional.empty(), users.verify("nobody@example.com", "correct horse"));
+        ApiException duplicate = assertThrows(ApiException.class, () -> users.create("alice2", "alice@example.com", "correct horse"));
+        assertEquals(40010, duplicate.code().getNumber());
+    }
+
+    @Test
+    void apps_list_newest_first_by_page_and_strangers_see_only_public_ones() {
+        for (int i = 0; i < 5; i++) {
+            apps.create("alice", List.of(new AppService.AppDraft("app" + i, "", "", i % 2 == 0 ? App.PUBLIC : App.PRIVATE, null)));
+            clock.advance(Duration.ofSeconds(1));
+        }
+        assertEquals(List.of("app4", "app3"), ids(apps.list("alice", "alice", Page.of(1, 2))));
+        assertEquals(List.of("app0"), ids(apps.list("alice", "alice", Page.of(3, 2))));
+        assertEquals(List.of(), ids(apps.list("alice", "alice", Page.of(1000, 500))));
+        assertEquals(List.of("app4", "app2", "app0"), ids(apps.list("alice", "bob", Page.of(1, 10))));
+    }
+
+    @Test
+    void creating_apps_is_all_or_nothing_and_each_new_app_gets_an_all_key() {
+        ApiException e = assertThrows(ApiException.class, () -> apps.create("alice", List.of(
+                new AppService.AppDraft("fresh", "", "", 0, null),
+                new AppService.AppDraft("bad id!", "", "", 0, null))));
+        assertEquals(11102, e.code().getNumber());
+        apps.create("alice", List.of(new AppService.AppDraft("taken", "", "", 0, null)));
+        assertThrows(ApiException.class, () -> apps.create("alice", List.of(
+                new AppService.AppDraft("fresh", "", "", 0, null),
+                new AppService.AppDraft("taken", "", "", 0, null))));
+        assertEquals(Optional.empty(), apps.find("alice", "fresh"));
+
+        List<Credential> taken = keys.listForApp("alice", "taken", Page.of(1, 10));
+        assertEquals(1, taken.size());
+        assertEquals(List.of("All"), taken.get(0).scopes());
+    }
+
+    @Test
+    void patching_metadata_merges_overwrites_and_deletes() {
+        apps.create("alice", List.of(new AppService.AppDraft("m", "", "", 0, "{\"a\":{\"b\":1,\"c\":2},\"d\":3}")));
+        App merged = apps.patch("alice", "overwrite", List.of(new AppService.AppChange("m", null, null, 0, "{\"a\":{\"b\":9}}", "merge"))).get(0);
+        assertEquals("{\"a\":{\"b\":9,\"c\":2},\"d\":3}", merged.metadata().replace(".0", ""));
+        App deleted = apps.patch("alice", "", List.of(new AppService.AppChange("m", null, null, 0, "{\"a\":{\"c\":null}}", "delete"))).get(0);
+        assertEquals("{\"a\":{\"b\":9},\"d\":3}", deleted.metadata().replace(".0", ""));
+        App overwritten = apps.patch("alice", "", List.of(new AppService.AppChange("m", "New name", null, App.PUBLIC, "{}", ""))).get(0);
+        assertEquals("{}", overwritten.metadata());
+        assertEquals("New name", overwritten.name());
+        assertTrue(overwritten.isPublic());
+    }
+
+    @Test
+    void keys_are_found_by_hash_and_id_and_listed_without_sessions() {
+        apps.create("alice", List.of(new AppService.AppDraft("k", "", "", 0, null)));
+        KeyService.Issued pat = keys.create(null, "alice", List.of(draft(CredentialKind.PAT, "", List.of()))).get(0);
+        KeyService.Issued session = keys.createSession("alice");
+        KeyStore store = jdbi.onDemand(KeyStore.class);
+
+        assertEquals(pat.credential().publicId(), store.findByHash(pat.secret().hash()).orElseThrow().publicId());
+        assertEquals(CredentialKind.SESSION, store.findByHash(session.secret().hash()).orElseThrow().kind());
+        assertEquals(List.of("All"), store.find(pat.credential().publicId()).orElseThrow().scopes());
+
+        List<Credential> listed = keys.list("alice", Optional.empty(), false, Page.of(1, 10));
+        assertEquals(2, listed.size(), "the app's own key and the PAT");
+        assertTrue(listed.stream().noneMatch(c -> c.kind() == CredentialKind.SESSION));
+        assertEquals(1, keys.list("alice", Optional.of(CredentialKind.PAT), false, Page.of(1, 10)).size());
+    }
+
+    @Test
+    void not_expired_filters_keys_past_their_expiry_and_touch_only_moves_forward() {
+        apps.create("alice", List.of(new AppService.AppDraft("e", "", "", 0, null)));
+        KeyService.KeyDraft expiring = new KeyService.KeyDraft(CredentialKind.APP_KEY, "soon", List.of("All"), List.of(), "alice",
+                "e", clock.instant().plus(Duration.ofMinutes(5)));
+        Credential key = keys.create(null, "alice", List.of(expiring)).get(0).credential();
+        clock.advance(Duration.ofMinutes(10));
+        assertEquals(1, keys.list("alice", Optional.empty(), true, Page.of(1, 10)).size());
+        assertEquals(2, keys.list("alice", Optional.empty(), false, Page.of(1, 10)).size());
+
+        KeyStore store = jdbi.onDemand(KeyStore.class);
+        store.touch(key.publicId(), 2000);
+        store.touch(key.publicId(), 1000);
+        assertEquals(2000, store.find(key.publicId()).orElseThrow().lastUsedAt().toEpochMilli());
+    }
+
+    @Test
+    void creating_keys_is_all_or_nothing() {
+        apps.create("alice", List.of(new AppService.AppDraft("x", "", "", 0, null)));
+        int before = keys.list("alice", Optional.empty(), false, Page.of(1, 100)).size();
+        ApiException e = assertThrows(ApiException.class, () -> keys.create(null, "alice", List.of(
+                draft(CredentialKind.APP_KEY, "x", List.of("All")),
+                draft(CredentialKind.APP_KEY, "no-such-app", List.of("All")))));
+        assertEquals(11101, e.code().getNumber());
+        assertEquals(before, keys.list("alice", Optional.empty(), false, Page.of(1, 100)).size());
+    }
+
+    @Test
+    void deleting_an_app_deletes_its_keys() {
+        apps.create("alice", List.of(new AppService.AppDraft("gone", "", "", 0, null)));
+        KeyService.Issued extra = keys.create(null, "alice", List.of(draft(CredentialKind.APP_KEY, "gone", List.of("Predict")))).get(0);
+        apps.delete("alice", "gone");
+        assertEquals(Optional.empty(), jdbi.onDemand(KeyStore.class).findByHash(extra.secret().hash()));
+        assertEquals(List.of(), keys.listForApp("alice", "gone", Page.of(1, 10)));
+        assertThrows(ApiException.class, () -> apps.delete("alice", "gone"));
+    }
+
+    @Test
+    void patching_a_key_overwrites_what_is_given_and_keeps_the_rest() {
+        apps.create("alice", List.of(new AppService.AppDraft("p", "", "", 0, null)));
+        Credential key = keys.create(null, "alice", List.of(new KeyService.KeyDraft(CredentialKind.APP_KEY, "before",
+                List.of("Predict"), List.of(), "alice", "p", null))).get(0).credential();
+        Credential patched = keys.patch(null, "alice", "overwrite",
+                List.of(new KeyService.KeyChange(key.publicId(), "", List.of("Inputs:Get"), List.of(), null))).get(0);
+        assertEquals("before", patched.description());
+        assertEquals(List.of("Inputs:Get"), patched.scopes());
+        assertEquals(patched, keys.get("alice", key.publicId()));
+        assertNull(patched.expiresAt());
+    }
+
+    private static KeyService.KeyDraft draft(CredentialKind kind, String app, List<String> scopes) {
+        return new KeyService.KeyDraft(kind, "", scopes, List.of(), app.isEmpty() ? "" : "alice", app, null);
+    }
+
+    private static List<String> ids(List<App> apps) {
+        return apps.stream().map(App::id).toList();
+    }
+}
+
+class SqliteStoreTest extends StoreContractTest {
+    @Override
+    TestDatabases.Kind kind() {
+        return TestDatabases.Kind.SQLITE;
+    }
+}
+
+class PostgresStoreTest extends StoreContractTest {
+    @Override
+    TestDatabases.Kind kind() {
+        return TestDatabases.Kind.POSTGRES;
+    }
+}
