@@ -1,6 +1,5 @@
 package dev.clavis.protocol;
 
-import com.clarifai.grpc.api.V2Grpc;
 import com.google.protobuf.Message;
 import dev.clavis.auth.CredentialHeaders;
 import io.grpc.Context;
@@ -28,7 +27,7 @@ public final class GrpcFront {
     private GrpcFront() {}
 
     public static ServerServiceDefinition service(MethodTable table, Dispatcher dispatcher) {
-        ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(V2Grpc.getServiceDescriptor());
+        ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(MethodTable.serviceName());
         for (RpcMethod method : table.methods()) {
             service.addMethod(method.grpc(), handler(method, dispatcher));
         }

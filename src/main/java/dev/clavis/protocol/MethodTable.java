@@ -1,6 +1,6 @@
 package dev.clavis.protocol;
 
-import com.clarifai.grpc.api.V2Grpc;
+import com.clarifai.grpc.api.Service;
 import com.clarifai.grpc.auth.scope.S;
 import com.clarifai.grpc.auth.util.Extension;
 import com.google.api.AnnotationsProto;
@@ -11,7 +11,7 @@ import com.google.protobuf.ExtensionRegistry;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.grpc.MethodDescriptor;
-import io.grpc.protobuf.ProtoMethodDescriptorSupplier;
+import io.grpc.protobuf.ProtoUtils;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -54,40 +54,44 @@ public final class MethodTable {
         this.routes = grouped;
     }
 
-    /** Reads the table from {@code com.clarifai.grpc.api.V2}. */
+    /**
+     * Reads the table from {@code com.clarifai.grpc.api.V2}. The gRPC method descriptors are
+     * built here rather than taken from {@code V2Grpc}: those pick a JSON or binary marshaller
+     * from a process-wide switch in Clarifai's client code, which the server must not depend on.
+     */
     public static MethodTable fromDescriptor() {
         ExtensionRegistry registry = ExtensionRegistry.newInstance();
         registry.add(AnnotationsProto.http);
         registry.add(Extension.clAuthType);
         registry.add(Extension.clDependingScopes);
 
-        Map<String, MethodDescriptor<?, ?>> grpcByName = new HashMap<>();
-        for (MethodDescriptor<?, ?> m : V2Grpc.getServiceDescriptor().getMethods()) {
-            grpcByName.put(m.getBareMethodName(), m);
-        }
-        Descriptors.ServiceDescriptor service = protoService(grpcByName.values());
-
+        Descriptors.ServiceDescriptor service = Service.getDescriptor().findServiceByName("V2");
         Map<String, RpcMethod> byName = new LinkedHashMap<>();
         for (Descriptors.MethodDescriptor proto : service.getMethods()) {
             MethodOptions options = reparse(proto.getOptions(), registry);
-            @SuppressWarnings("unchecked")
-            MethodDescriptor<Message, Message> grpc = (MethodDescriptor<Message, Message>) grpcByName.get(proto.getName());
+            Message request = defaultInstance(proto.getInputType());
+            Message response = defaultInstance(proto.getOutputType());
             List<String> scopes = options.getExtension(Extension.clDependingScopes).stream()
                     .map(MethodTable::scopeName).toList();
             List<HttpBinding> bindings = bindings(options.getExtension(AnnotationsProto.http));
             byName.put(proto.getName(), new RpcMethod(
                     proto.getName(),
-                    grpc,
+                    grpcMethod(service, proto, request, response),
                     proto,
                     AuthType.of(options.getExtension(Extension.clAuthType)),
                     scopes,
                     bindings,
-                    prototype(grpc.getRequestMarshaller()),
-                    prototype(grpc.getResponseMarshaller()),
+                    request,
+                    response,
                     isAppLevel(bindings),
                     isRead(proto.getName(), scopes)));
         }
         return new MethodTable(byName);
+    }
+
+    /** The full service name, {@code clarifai.api.V2}. */
+    public static String serviceName() {
+        return Service.getDescriptor().findServiceByName("V2").getFullName();
     }
 
     public Optional<RpcMethod> method(String name) {
@@ -157,9 +161,32 @@ public final class MethodTable {
         out.add(new HttpBinding(verb, PathTemplate.parse(path), rule.getBody()));
     }
 
-    private static Descriptors.ServiceDescriptor protoService(Collection<MethodDescriptor<?, ?>> methods) {
-        MethodDescriptor<?, ?> any = methods.iterator().next();
-        return ((ProtoMethodDescriptorSupplier) any.getSchemaDescriptor()).getMethodDescriptor().getService();
+    private static MethodDescriptor<Message, Message> grpcMethod(Descriptors.ServiceDescriptor service,
+            Descriptors.MethodDescriptor proto, Message request, Message response) {
+        MethodDescriptor.MethodType type = proto.isClientStreaming()
+                ? (proto.isServerStreaming() ? MethodDescriptor.MethodType.BIDI_STREAMING : MethodDescriptor.MethodType.CLIENT_STREAMING)
+                : (proto.isServerStreaming() ? MethodDescriptor.MethodType.SERVER_STREAMING : MethodDescriptor.MethodType.UNARY);
+        return MethodDescriptor.<Message, Message>newBuilder()
+                .setType(type)
+                .setFullMethodName(MethodDescriptor.generateFullMethodName(service.getFullName(), proto.getName()))
+                .setRequestMarshaller(ProtoUtils.marshaller(request))
+                .setResponseMarshaller(ProtoUtils.marshaller(response))
+                .build();
+    }
+
+    /** The generated class's default instance for a message type (all V2 files use java_multiple_files). */
+    private static Message defaultInstance(Descriptors.Descriptor type) {
+        String javaPackage = type.getFile().getOptions().getJavaPackage();
+        StringBuilder name = new StringBuilder(type.getName());
+        for (Descriptors.Descriptor outer = type.getContainingType(); outer != null; outer = outer.getContainingType()) {
+            name.insert(0, outer.getName() + "$");
+        }
+        try {
+            Class<?> generated = Class.forName(javaPackage + "." + name);
+            return (Message) generated.getMethod("getDefaultInstance").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("no generated class for " + type.getFullName(), e);
+        }
     }
 
     /** Custom options are only typed when parsed with their extensions registered. */
@@ -169,9 +196,5 @@ public final class MethodTable {
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("unreadable options in the V2 descriptor", e);
         }
-    }
-
-    private static Message prototype(MethodDescriptor.Marshaller<?> marshaller) {
-        return (Message) ((MethodDescriptor.PrototypeMarshaller<?>) marshaller).getMessagePrototype();
     }
 }
