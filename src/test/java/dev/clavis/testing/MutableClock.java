@@ -6,17 +6,17 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand, to expire keys and sessions without waiting. */
+/** Real time plus an offset that tests move by hand, to expire keys and sessions without waiting. */
 public final class MutableClock extends Clock {
-    private volatile Instant now = Instant.now();
+    private volatile Duration offset = Duration.ZERO;
 
     public void advance(Duration by) {
-        now = now.plus(by);
+        offset = offset.plus(by);
     }
 
     @Override
     public Instant instant() {
-        return now;
+        return Instant.now().plus(offset);
     }
 
     @Override
