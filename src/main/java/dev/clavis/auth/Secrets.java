@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 /**
@@ -22,6 +23,7 @@ public final class Secrets {
     static final int DISPLAY_PREFIX_LENGTH = 11;
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern SECRET_SHAPED = Pattern.compile("(clv[kps]_)[0-9A-Za-z]+");
 
     private Secrets() {}
 
@@ -47,6 +49,11 @@ public final class Secrets {
             return Optional.of(kind);
         }
         return Optional.empty();
+    }
+
+    /** Text (a request path, say) with anything shaped like one of our secrets cut to its prefix. */
+    public static String redact(String text) {
+        return SECRET_SHAPED.matcher(text).replaceAll(m -> m.group(1) + "[redacted]");
     }
 
     /** Wraps a candidate that passed {@link #kindOf}, to hash it. */

@@ -90,14 +90,14 @@ public final class Dispatcher {
         long started = System.nanoTime();
         String reqId = Secrets.newId();
         Outcome outcome = failure(BaseResponse.getDefaultInstance(), e, reqId);
-        logLine(reqId, what, "-", outcome, started);
+        logLine(reqId, Secrets.redact(what), "-", outcome, started);
         return outcome;
     }
 
     /** A fault outside any method (the front door itself failed): 98004 naming only the req_id. */
     public Outcome fault(String what, Throwable cause) {
         String reqId = Secrets.newId();
-        log.error("req_id={} {} failed unexpectedly", reqId, what, cause);
+        log.error("req_id={} {} failed unexpectedly", reqId, Secrets.redact(what), cause);
         return internalError(BaseResponse.getDefaultInstance(), reqId);
     }
 

@@ -50,6 +50,12 @@ class SecretsTest {
     }
 
     @Test
+    void redact_cuts_secret_shaped_tokens_from_text() {
+        String secret = Secrets.generate(CredentialKind.APP_KEY).reveal();
+        assertEquals("GET /v2/users/a/keys/clvk_[redacted]/x", Secrets.redact("GET /v2/users/a/keys/" + secret + "/x"));
+    }
+
+    @Test
     void to_string_never_shows_the_secret() {
         Secret secret = Secrets.generate(CredentialKind.PAT);
         assertFalse(secret.toString().contains(secret.reveal()));
