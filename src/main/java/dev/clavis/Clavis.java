@@ -99,15 +99,7 @@ public final class Clavis implements AutoCloseable {
                 new RateLimiter(config.rateLimit()));
 
         RestFront rest = new RestFront(methods, dispatcher, new JsonCodec(methods), config.maxBodyBytes());
-        Javalin http = Javalin.create(javalin -> {
-            javalin.showJavalinBanner = false;
-            // RestFront enforces the limit itself, to answer with a Clarifai status.
-            javalin.http.maxRequestSize = config.maxBodyBytes() + 1L;
-            // Jetty caches header lines per connection and by default matches them ignoring
-            // case, so "Authorization: key X" after "Key X" would be read as "Key X". The
-            // scheme word is case-sensitive (DESIGN §2).
-            javalin.jetty.modifyHttpConfiguration(jetty -> jetty.setHeaderCacheCaseSensitive(true));
-        });
+        Javalin http = Javalin.create(rest::configure);
         http.post("/v2/login", new LoginEndpoint(users, keys, rest)::handle);
         http.get("/healthz", ctx -> RestFront.write(ctx, 200, "{\"status\":\"ok\"}"));
         rest.install(http);

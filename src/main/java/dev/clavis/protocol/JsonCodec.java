@@ -20,6 +20,7 @@ import java.util.Set;
  * {@code cl_show_if_empty} field printed even when empty.
  */
 public final class JsonCodec {
+    static final int MAX_DEPTH = 64;
     private final JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
     private final JsonFormat.Printer printer;
 
@@ -44,6 +45,7 @@ public final class JsonCodec {
 
     /** Merges a JSON object into the builder; malformed JSON or wrong types are 11100. */
     public void merge(String json, Message.Builder into) {
+        requireShallow(json);
         try {
             parser.merge(json, into);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
@@ -57,6 +59,36 @@ public final class JsonCodec {
             return printer.print(message);
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("response not printable as JSON", e);
+        }
+    }
+
+    /**
+     * Checks what the parser lets pass: nesting deeper than any V2 message needs (the parser
+     * recurses per level, and ten thousand brackets would exhaust the thread's stack), and
+     * anything after the JSON value (the parser stops reading there and would ignore it).
+     */
+    static void requireShallow(String json) {
+        int depth = 0;
+        boolean inString = false;
+        boolean closed = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (closed) {
+                if (!Character.isWhitespace(c)) {
+                    throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "Unexpected text after the JSON body.");
+                }
+            } else if (inString) {
+                if (c == '\\') i++;
+                else if (c == '"') inString = false;
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                if (++depth > MAX_DEPTH) {
+                    throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "JSON nested deeper than " + MAX_DEPTH + " levels.");
+                }
+            } else if (c == '}' || c == ']') {
+                closed = --depth == 0;
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import dev.clavis.auth.CredentialHeaders;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
@@ -34,6 +35,18 @@ public final class RestFront {
         this.dispatcher = dispatcher;
         this.json = json;
         this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** The server settings the REST door relies on; pass to {@code Javalin.create}. */
+    public void configure(JavalinConfig config) {
+        config.showJavalinBanner = false;
+        // serve() enforces the limit itself, to answer with a Clarifai status.
+        config.http.maxRequestSize = maxBodyBytes + 1L;
+        config.jetty.modifyServer(server -> server.setErrorHandler(new TransportErrors(dispatcher, json)));
+        // Jetty caches header lines per connection and by default matches them ignoring case,
+        // so "Authorization: key X" after "Key X" would be read as "Key X". The scheme word is
+        // case-sensitive (DESIGN §2).
+        config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
     }
 
     /**

@@ -1,0 +1,51 @@
+package dev.clavis.protocol;
+
+import com.clarifai.grpc.api.status.StatusCode;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+
+/**
+ * Requests Jetty refuses before any route sees them (an undecodable path, a control character
+ * in a header, a header too large) get a Clarifai status body too, instead of Jetty's HTML page.
+ */
+final class TransportErrors extends ErrorHandler {
+    private final Dispatcher dispatcher;
+    private final JsonCodec json;
+
+    TransportErrors(Dispatcher dispatcher, JsonCodec json) {
+        this.dispatcher = dispatcher;
+        this.json = json;
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        fields.put(HttpHeader.CONTENT_TYPE, RestFront.JSON);
+        return ByteBuffer.wrap(body(status, reason).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request, HttpServletResponse response,
+                                              int code, String message) throws IOException {
+        baseRequest.setHandled(true);
+        response.setContentType(RestFront.JSON);
+        response.getOutputStream().write(body(code, message).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String body(int httpStatus, String reason) {
+        StatusCode code = switch (httpStatus) {
+            case 413, 414, 431 -> StatusCode.CONN_EXCEEDS_LIMITS;
+            case 404 -> StatusCode.CONN_DOES_NOT_EXIST;
+            case 405 -> StatusCode.CONN_METHOD_NOT_ALLOWED;
+            default -> httpStatus >= 500 ? StatusCode.INTERNAL_SERVER_ISSUE : StatusCode.CONN_BAD_REQUEST_FORMAT;
+        };
+        String details = httpStatus >= 500 ? "" : "The HTTP request could not be read: " + (reason == null ? "malformed" : reason) + ".";
+        return json.print(dispatcher.reject("HTTP " + httpStatus, new ApiException(code, details)).response());
+    }
+}
