@@ -7,9 +7,11 @@ import dev.clavis.auth.AccessControl;
 import dev.clavis.auth.Authenticator;
 import dev.clavis.auth.PasswordHasher;
 import dev.clavis.auth.RateLimiter;
+import dev.clavis.auth.Revocations;
 import dev.clavis.auth.ScopeCatalog;
 import dev.clavis.config.Config;
 import dev.clavis.db.Database;
+import dev.clavis.db.RevocationFeed;
 import dev.clavis.keys.KeyHandlers;
 import dev.clavis.keys.KeyService;
 import dev.clavis.keys.KeyStore;
@@ -51,6 +53,9 @@ public final class Clavis implements AutoCloseable {
 
     private final Config config;
     private final Database database;
+    private final RevocationFeed feed;
+    private final Authenticator authenticator;
+    private final KeyStore keyStore;
     private final UserService users;
     private final AppService apps;
     private final KeyService keys;
@@ -59,10 +64,13 @@ public final class Clavis implements AutoCloseable {
     private final ScheduledExecutorService background;
     private boolean started;
 
-    private Clavis(Config config, Database database, UserService users, AppService apps, KeyService keys,
-                   Javalin http, Server grpc) {
+    private Clavis(Config config, Database database, RevocationFeed feed, Authenticator authenticator, KeyStore keyStore,
+                   UserService users, AppService apps, KeyService keys, Javalin http, Server grpc) {
         this.config = config;
         this.database = database;
+        this.feed = feed;
+        this.authenticator = authenticator;
+        this.keyStore = keyStore;
         this.users = users;
         this.apps = apps;
         this.keys = keys;
@@ -89,8 +97,12 @@ public final class Clavis implements AutoCloseable {
 
         KeyStore keyStore = database.jdbi().onDemand(KeyStore.class);
         Authenticator authenticator = new Authenticator(keyStore::findByHash, clock);
-        KeyService keys = new KeyService(database.jdbi(), scopes, methods, authenticator, clock, config.sessionLifetime());
-        AppService apps = new AppService(database.jdbi(), keys, authenticator, clock);
+        // Nodes sharing PostgreSQL tell each other of revocations; SQLite is one node.
+        RevocationFeed feed = database.isSqlite() ? null : new RevocationFeed(database);
+        Revocations revocations = new Revocations(authenticator, feed == null ? message -> { } : feed::publish);
+        if (feed != null) feed.start(revocations::apply);
+        KeyService keys = new KeyService(database.jdbi(), scopes, methods, revocations, clock, config.sessionLifetime());
+        AppService apps = new AppService(database.jdbi(), keys, revocations, clock);
         UserService users = new UserService(database.jdbi(), new PasswordHasher(), clock);
 
         Handlers handlers = register(new AppHandlers(apps), new KeyHandlers(keys), new ScopeHandlers(scopes, methods, apps),
@@ -108,7 +120,7 @@ public final class Clavis implements AutoCloseable {
                 .addService(GrpcFront.service(methods, dispatcher))
                 .maxInboundMessageSize(config.maxBodyBytes())
                 .build();
-        return new Clavis(config, database, users, apps, keys, http, grpc);
+        return new Clavis(config, database, feed, authenticator, keyStore, users, apps, keys, http, grpc);
     }
 
     /** Every implemented RPC, in one readable place. */
@@ -188,9 +200,10 @@ public final class Clavis implements AutoCloseable {
         return keys;
     }
 
+    /** Writes the last-used times authentication gathered since the previous flush. */
     private void flushLastUsed() {
         try {
-            keys.flushLastUsed();
+            authenticator.flushLastUsed((id, at) -> keyStore.touch(id, at.toEpochMilli()));
         } catch (RuntimeException e) {
             log.warn("could not record when keys were last used", e);
         }
@@ -209,6 +222,7 @@ public final class Clavis implements AutoCloseable {
             }
             flushLastUsed();
         }
+        if (feed != null) feed.close();
         database.close();
     }
 }

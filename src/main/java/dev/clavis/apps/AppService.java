@@ -4,7 +4,7 @@ import com.clarifai.grpc.api.status.StatusCode;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.clavis.auth.Authenticator;
+import dev.clavis.auth.Revocations;
 import dev.clavis.auth.Secrets;
 import dev.clavis.keys.KeyService;
 import dev.clavis.keys.KeyStore;
@@ -28,7 +28,7 @@ public final class AppService {
 
     private final Jdbi jdbi;
     private final KeyService keys;
-    private final Authenticator authenticator;
+    private final Revocations revocations;
     private final Clock clock;
 
     /** An app to create; a blank id gets a generated one, a blank name the id. */
@@ -41,10 +41,10 @@ public final class AppService {
     public record AppChange(String id, String name, String description, int visibility, String metadata,
                             String metadataOp) {}
 
-    public AppService(Jdbi jdbi, KeyService keys, Authenticator authenticator, Clock clock) {
+    public AppService(Jdbi jdbi, KeyService keys, Revocations revocations, Clock clock) {
         this.jdbi = jdbi;
         this.keys = keys;
-        this.authenticator = authenticator;
+        this.revocations = revocations;
         this.clock = clock;
     }
 
@@ -118,7 +118,7 @@ public final class AppService {
             h.attach(KeyStore.class).deleteForApp(ownerId, appId);
             if (h.attach(AppStore.class).delete(ownerId, appId) == 0) throw notFound(appId);
         });
-        authenticator.evictApp(ownerId, appId);
+        revocations.app(ownerId, appId);
     }
 
     private static void requireCount(int n) {

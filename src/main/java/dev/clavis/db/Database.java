@@ -8,10 +8,12 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /** One pooled, migrated database: SQLite embedded or PostgreSQL, chosen by the JDBC URL. */
 public final class Database implements AutoCloseable {
+    private final String jdbcUrl;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
 
-    private Database(HikariDataSource dataSource) {
+    private Database(String jdbcUrl, HikariDataSource dataSource) {
+        this.jdbcUrl = jdbcUrl;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
     }
@@ -40,11 +42,23 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw e;
         }
-        return new Database(dataSource);
+        return new Database(jdbcUrl, dataSource);
     }
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    public boolean isSqlite() {
+        return isSqlite(jdbcUrl);
+    }
+
+    String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    javax.sql.DataSource dataSource() {
+        return dataSource;
     }
 
     public static boolean isSqlite(String jdbcUrl) {

@@ -1,7 +1,7 @@
 package dev.clavis.keys;
 
 import dev.clavis.apps.AppStore;
-import dev.clavis.auth.Authenticator;
+import dev.clavis.auth.Revocations;
 import dev.clavis.auth.Caller;
 import dev.clavis.auth.Credential;
 import dev.clavis.auth.CredentialKind;
@@ -35,7 +35,7 @@ public final class KeyService {
     private final Jdbi jdbi;
     private final ScopeCatalog scopes;
     private final Set<String> endpoints;
-    private final Authenticator authenticator;
+    private final Revocations revocations;
     private final Clock clock;
     private final Duration sessionLifetime;
 
@@ -50,12 +50,12 @@ public final class KeyService {
     /** A new credential and its secret, which exists only until this is returned to its owner. */
     public record Issued(Credential credential, Secret secret) {}
 
-    public KeyService(Jdbi jdbi, ScopeCatalog scopes, MethodTable methods, Authenticator authenticator, Clock clock,
+    public KeyService(Jdbi jdbi, ScopeCatalog scopes, MethodTable methods, Revocations revocations, Clock clock,
                       Duration sessionLifetime) {
         this.jdbi = jdbi;
         this.scopes = scopes;
         this.endpoints = methods.methods().stream().map(RpcMethod::endpoint).collect(Collectors.toUnmodifiableSet());
-        this.authenticator = authenticator;
+        this.revocations = revocations;
         this.clock = clock;
         this.sessionLifetime = sessionLifetime;
     }
@@ -145,7 +145,7 @@ public final class KeyService {
             }
             return out;
         });
-        patched.forEach(c -> authenticator.evict(c.publicId()));
+        patched.forEach(c -> revocations.key(c.publicId()));
         return patched;
     }
 
@@ -156,13 +156,7 @@ public final class KeyService {
             store.delete(key.publicId());
             return key;
         });
-        authenticator.evict(deleted.publicId());
-    }
-
-    /** Writes the last-used times gathered since the previous flush. */
-    public void flushLastUsed() {
-        KeyStore store = jdbi.onDemand(KeyStore.class);
-        authenticator.flushLastUsed((id, at) -> store.touch(id, at.toEpochMilli()));
+        revocations.key(deleted.publicId());
     }
 
     private record Prepared(CredentialKind kind, String userId, String appId, String description, List<String> scopes,

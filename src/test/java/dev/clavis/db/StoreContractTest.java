@@ -12,6 +12,7 @@ import dev.clavis.auth.Authenticator;
 import dev.clavis.auth.Credential;
 import dev.clavis.auth.CredentialKind;
 import dev.clavis.auth.PasswordHasher;
+import dev.clavis.auth.Revocations;
 import dev.clavis.auth.ScopeCatalog;
 import dev.clavis.keys.KeyService;
 import dev.clavis.keys.KeyStore;
@@ -53,8 +54,9 @@ abstract class StoreContractTest {
         database = Database.open(TestDatabases.url(kind(), tempDir));
         jdbi = database.jdbi();
         Authenticator authenticator = new Authenticator(h -> jdbi.onDemand(KeyStore.class).findByHash(h), clock);
-        keys = new KeyService(jdbi, new ScopeCatalog(METHODS), METHODS, authenticator, clock, Duration.ofHours(1));
-        apps = new AppService(jdbi, keys, authenticator, clock);
+        Revocations revocations = new Revocations(authenticator, message -> { });
+        keys = new KeyService(jdbi, new ScopeCatalog(METHODS), METHODS, revocations, clock, Duration.ofHours(1));
+        apps = new AppService(jdbi, keys, revocations, clock);
         users = new UserService(jdbi, new PasswordHasher(), clock);
         users.create("alice", "Alice@Example.com", "correct horse");
     }

@@ -52,6 +52,15 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(TestDatabases.Kind database, UnaryOperator<Config> tweak) {
+        this(dataDir -> TestDatabases.url(database, dataDir), tweak);
+    }
+
+    /** A server on a database of the caller's choosing: several servers may share one. */
+    public TestServer(String jdbcUrl) {
+        this(dataDir -> jdbcUrl, c -> c);
+    }
+
+    private TestServer(java.util.function.Function<Path, String> database, UnaryOperator<Config> tweak) {
         try {
             this.dataDir = Files.createTempDirectory("clavis-test");
         } catch (IOException e) {
@@ -59,7 +68,7 @@ public final class TestServer implements AutoCloseable {
         }
         Config config = tweak.apply(Config.defaults()
                 .withPorts(0, 0)
-                .withDatabase(dataDir, TestDatabases.url(database, dataDir))
+                .withDatabase(dataDir, database.apply(dataDir))
                 .withLimits(1024 * 1024, 0));
         this.clavis = Clavis.create(config, clock).start();
         this.baseUrl = "http://127.0.0.1:" + clavis.httpPort();
