@@ -113,7 +113,10 @@ public final class Clavis implements AutoCloseable {
         RestFront rest = new RestFront(methods, dispatcher, new JsonCodec(methods), config.maxBodyBytes());
         Javalin http = Javalin.create(rest::configure);
         http.post("/v2/login", new LoginEndpoint(users, keys, rest)::handle);
-        http.get("/healthz", ctx -> RestFront.write(ctx, 200, "{\"status\":\"ok\"}"));
+        http.get("/healthz", ctx -> {
+            boolean up = database.healthy();
+            RestFront.write(ctx, up ? 200 : 503, up ? "{\"status\":\"ok\"}" : "{\"status\":\"database unavailable\"}");
+        });
         rest.install(http);
 
         Server grpc = Grpc.newServerBuilderForPort(config.grpcPort(), grpcCredentials(config))

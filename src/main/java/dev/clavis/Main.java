@@ -22,7 +22,12 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).setExecutionExceptionHandler(Main::failure).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, ready to execute; tests point its out and err elsewhere. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::failure);
     }
 
     @Override
@@ -125,12 +130,15 @@ public final class Main implements Runnable {
             @Option(names = "--password", required = true, description = "At least 8 characters.")
             String password;
 
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
             @Override
             public Integer call() {
                 try (Clavis clavis = Clavis.create(storage.config())) {
                     clavis.users().create(userId, email, password);
                 }
-                System.out.println("Created user " + userId);
+                spec.commandLine().getOut().println("Created user " + userId);
                 return 0;
             }
         }
@@ -157,17 +165,21 @@ public final class Main implements Runnable {
             @Option(names = "--description", defaultValue = "Created from the command line")
             String description;
 
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
             @Override
             public Integer call() {
+                java.io.PrintWriter out = spec.commandLine().getOut();
                 try (Clavis clavis = Clavis.create(storage.config())) {
                     if (clavis.users().find(userId).isEmpty()) {
                         throw new IllegalArgumentException("no user '" + userId + "'");
                     }
                     KeyService.Issued pat = clavis.keys().create(null, userId, List.of(new KeyService.KeyDraft(
                             CredentialKind.PAT, description, List.of(), List.of(), "", "", null))).get(0);
-                    System.out.println("Created personal access token " + pat.credential().publicId() + " for " + userId
+                    out.println("Created personal access token " + pat.credential().publicId() + " for " + userId
                             + ". It is shown once; keep it secret:");
-                    System.out.println(pat.secret().reveal());
+                    out.println(pat.secret().reveal());
                 }
                 return 0;
             }

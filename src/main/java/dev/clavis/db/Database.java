@@ -45,6 +45,15 @@ public final class Database implements AutoCloseable {
         return new Database(jdbcUrl, dataSource);
     }
 
+    /** Whether the database answers a trivial query now. */
+    public boolean healthy() {
+        try {
+            return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     public Jdbi jdbi() {
         return jdbi;
     }
