@@ -94,6 +94,7 @@ public final class Clavis implements AutoCloseable {
         Database database = Database.open(config.jdbcUrl());
         MethodTable methods = MethodTable.fromDescriptor();
         ScopeCatalog scopes = new ScopeCatalog(methods);
+        JsonCodec json = new JsonCodec(methods);
 
         KeyStore keyStore = database.jdbi().onDemand(KeyStore.class);
         Authenticator authenticator = new Authenticator(keyStore::findByHash, clock);
@@ -110,7 +111,7 @@ public final class Clavis implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher(handlers, authenticator, new AccessControl(scopes, apps::find),
                 new RateLimiter(config.rateLimit()));
 
-        RestFront rest = new RestFront(methods, dispatcher, new JsonCodec(methods), config.maxBodyBytes());
+        RestFront rest = new RestFront(methods, dispatcher, json, config.maxBodyBytes());
         Javalin http = Javalin.create(rest::configure);
         http.post("/v2/login", new LoginEndpoint(users, keys, rest)::handle);
         http.get("/healthz", ctx -> {

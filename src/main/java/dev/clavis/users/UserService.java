@@ -7,6 +7,7 @@ import dev.clavis.protocol.Ids;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jdbi.v3.core.Jdbi;
 
 /** The rules for users: valid ids and emails, hashed passwords, sign-in that reveals nothing. */
@@ -17,14 +18,17 @@ public final class UserService {
     private final Jdbi jdbi;
     private final PasswordHasher hasher;
     private final Clock clock;
-    /** Verified against when the email is unknown, so both cases take the same time. */
-    private final String decoyHash;
+    /**
+     * Verified against when the email is unknown, so both cases take the same time. Computed in
+     * the background: hashing takes a few hundred milliseconds on a cold JVM.
+     */
+    private final CompletableFuture<String> decoyHash;
 
     public UserService(Jdbi jdbi, PasswordHasher hasher, Clock clock) {
         this.jdbi = jdbi;
         this.hasher = hasher;
         this.clock = clock;
-        this.decoyHash = hasher.hash("decoy password never matched");
+        this.decoyHash = CompletableFuture.supplyAsync(() -> hasher.hash("decoy password never matched"));
     }
 
     public User create(String id, String email, String password) {
@@ -59,7 +63,7 @@ public final class UserService {
         String normalised = email.trim().toLowerCase(Locale.ROOT);
         UserStore users = jdbi.onDemand(UserStore.class);
         Optional<String> hash = users.findPasswordHash(normalised);
-        boolean ok = hasher.verify(password, hash.orElse(decoyHash));
+        boolean ok = hasher.verify(password, hash.orElseGet(decoyHash::join));
         return ok && hash.isPresent() ? users.findByEmail(normalised) : Optional.empty();
     }
 
