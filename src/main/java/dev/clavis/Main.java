@@ -106,15 +106,20 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "users", description = "Manage users.", subcommands = Users.Create.class)
-    static final class Users implements Runnable {
+    /** A command that only groups subcommands: alone, it is a usage error. */
+    abstract static class Group implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Name a subcommand: create.");
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Name a subcommand: " + String.join(", ", spec.subcommands().keySet()) + ".");
         }
+    }
+
+    @Command(name = "users", description = "Manage users.", subcommands = Users.Create.class)
+    static final class Users extends Group {
 
         @Command(name = "create", description = "Create a user who can sign in.")
         static final class Create implements Callable<Integer> {
@@ -145,14 +150,7 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "pats", description = "Manage personal access tokens.", subcommands = Pats.Create.class)
-    static final class Pats implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Name a subcommand: create.");
-        }
+    static final class Pats extends Group {
 
         @Command(name = "create", description = "Create a PAT with scope All; prints it alone on the last line.")
         static final class Create implements Callable<Integer> {

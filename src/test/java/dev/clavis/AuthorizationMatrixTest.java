@@ -19,7 +19,6 @@ import com.clarifai.grpc.api.PostKeysRequest;
 import com.clarifai.grpc.api.UserAppIDSet;
 import com.clarifai.grpc.api.status.Status;
 import com.google.protobuf.Message;
-import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import dev.clavis.auth.CredentialKind;
 import dev.clavis.auth.Secrets;
@@ -32,7 +31,6 @@ import dev.clavis.testing.TestServer;
 import io.grpc.CallOptions;
 import io.grpc.stub.ClientCalls;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -264,10 +262,6 @@ abstract class AuthorizationMatrixTest {
             assertEquals(429, throttled.http());
             assertEquals(11005, limited.grpc(key).getApp(GetAppRequest.getDefaultInstance()).getStatus().getCodeValue());
         }
-    }
-
-    static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).build();
     }
 }
 
