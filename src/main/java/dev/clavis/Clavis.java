@@ -9,13 +9,18 @@ import dev.clavis.auth.PasswordHasher;
 import dev.clavis.auth.RateLimiter;
 import dev.clavis.auth.Revocations;
 import dev.clavis.auth.ScopeCatalog;
+import dev.clavis.concepts.ConceptHandlers;
+import dev.clavis.concepts.ConceptService;
 import dev.clavis.config.Config;
 import dev.clavis.db.Database;
 import dev.clavis.db.RevocationFeed;
+import dev.clavis.inputs.InputHandlers;
+import dev.clavis.inputs.InputService;
 import dev.clavis.keys.KeyHandlers;
 import dev.clavis.keys.KeyService;
 import dev.clavis.keys.KeyStore;
 import dev.clavis.keys.ScopeHandlers;
+import dev.clavis.media.Images;
 import dev.clavis.protocol.Dispatcher;
 import dev.clavis.protocol.GrpcFront;
 import dev.clavis.protocol.Handlers;
@@ -105,9 +110,11 @@ public final class Clavis implements AutoCloseable {
         KeyService keys = new KeyService(database.jdbi(), scopes, methods, revocations, clock, config.sessionLifetime());
         AppService apps = new AppService(database.jdbi(), keys, revocations, clock);
         UserService users = new UserService(database.jdbi(), new PasswordHasher(), clock);
+        ConceptService concepts = new ConceptService(database.jdbi(), clock);
+        InputService inputs = new InputService(database.jdbi(), concepts, new Images(config.maxImagePixels()), clock);
 
         Handlers handlers = register(new AppHandlers(apps), new KeyHandlers(keys), new ScopeHandlers(scopes, methods, apps),
-                new UserHandlers(users), new StatusCodeHandlers());
+                new UserHandlers(users), new StatusCodeHandlers(), new ConceptHandlers(concepts), new InputHandlers(inputs));
         Dispatcher dispatcher = new Dispatcher(handlers, authenticator, new AccessControl(scopes, apps::find),
                 new RateLimiter(config.rateLimit()));
 
@@ -129,7 +136,7 @@ public final class Clavis implements AutoCloseable {
 
     /** Every implemented RPC, in one readable place. */
     private static Handlers register(AppHandlers apps, KeyHandlers keys, ScopeHandlers scopes, UserHandlers users,
-                                     StatusCodeHandlers statusCodes) {
+                                     StatusCodeHandlers statusCodes, ConceptHandlers concepts, InputHandlers inputs) {
         return new Handlers()
                 .on(V2Grpc.getPostAppsMethod(), apps::postApps)
                 .on(V2Grpc.getListAppsMethod(), apps::listApps)
@@ -149,7 +156,20 @@ public final class Clavis implements AutoCloseable {
                 .on(V2Grpc.getListScopesMethod(), scopes::listScopes)
                 .on(V2Grpc.getGetUserMethod(), users::getUser)
                 .on(V2Grpc.getListStatusCodesMethod(), statusCodes::listStatusCodes)
-                .on(V2Grpc.getGetStatusCodeMethod(), statusCodes::getStatusCode);
+                .on(V2Grpc.getGetStatusCodeMethod(), statusCodes::getStatusCode)
+                .on(V2Grpc.getPostConceptsMethod(), concepts::postConcepts)
+                .on(V2Grpc.getListConceptsMethod(), concepts::listConcepts)
+                .on(V2Grpc.getGetConceptMethod(), concepts::getConcept)
+                .on(V2Grpc.getPatchConceptsMethod(), concepts::patchConcepts)
+                .on(V2Grpc.getPostConceptsSearchesMethod(), concepts::postConceptsSearches)
+                .on(V2Grpc.getGetConceptCountsMethod(), concepts::getConceptCounts)
+                .on(V2Grpc.getPostInputsMethod(), inputs::postInputs)
+                .on(V2Grpc.getListInputsMethod(), inputs::listInputs)
+                .on(V2Grpc.getGetInputMethod(), inputs::getInput)
+                .on(V2Grpc.getPatchInputsMethod(), inputs::patchInputs)
+                .on(V2Grpc.getDeleteInputMethod(), inputs::deleteInput)
+                .on(V2Grpc.getDeleteInputsMethod(), inputs::deleteInputs)
+                .on(V2Grpc.getGetInputCountMethod(), inputs::getInputCount);
     }
 
     private static void createDirectory(Path dir) {

@@ -1,9 +1,6 @@
 package dev.clavis.apps;
 
 import com.clarifai.grpc.api.status.StatusCode;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.clavis.auth.Revocations;
 import dev.clavis.auth.Secrets;
 import dev.clavis.keys.KeyService;
@@ -11,11 +8,11 @@ import dev.clavis.keys.KeyStore;
 import dev.clavis.protocol.ApiException;
 import dev.clavis.protocol.Ids;
 import dev.clavis.protocol.Page;
+import dev.clavis.protocol.Structs;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
@@ -150,38 +147,6 @@ public final class AppService {
     }
 
     private static String changeMetadata(String current, String given, String op) {
-        JsonObject base = JsonParser.parseString(current).getAsJsonObject();
-        JsonObject change = JsonParser.parseString(metadata(given)).getAsJsonObject();
-        return switch (op == null ? "" : op) {
-            case "", "overwrite" -> change.toString();
-            case "merge" -> merge(base, change).toString();
-            case "delete" -> remove(base, change).toString();
-            default -> throw ApiException.badRequest("metadata_action.op is overwrite, merge or delete, not '" + op + "'.");
-        };
-    }
-
-    private static JsonObject merge(JsonObject base, JsonObject change) {
-        for (Map.Entry<String, JsonElement> e : change.entrySet()) {
-            JsonElement old = base.get(e.getKey());
-            if (old != null && old.isJsonObject() && e.getValue().isJsonObject()) {
-                merge(old.getAsJsonObject(), e.getValue().getAsJsonObject());
-            } else {
-                base.add(e.getKey(), e.getValue());
-            }
-        }
-        return base;
-    }
-
-    /** Removes each key named in {@code change}; nested objects name nested keys. */
-    private static JsonObject remove(JsonObject base, JsonObject change) {
-        for (Map.Entry<String, JsonElement> e : change.entrySet()) {
-            JsonElement old = base.get(e.getKey());
-            if (old != null && old.isJsonObject() && e.getValue().isJsonObject() && e.getValue().getAsJsonObject().size() > 0) {
-                remove(old.getAsJsonObject(), e.getValue().getAsJsonObject());
-            } else {
-                base.remove(e.getKey());
-            }
-        }
-        return base;
+        return Structs.change(current, metadata(given), op);
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param grpcTlsCert    PEM certificate chain for the gRPC port; with the key, gRPC speaks TLS
  * @param maxBodyBytes   the largest request body (REST) or message (gRPC) accepted
  * @param rateLimit      requests per second per credential; 0 switches limiting off
+ * @param maxImagePixels the largest image (width × height) decoded; larger ones are refused
  */
 public record Config(
         String host,
@@ -23,27 +24,32 @@ public record Config(
         Path grpcTlsKey,
         int maxBodyBytes,
         int rateLimit,
-        Duration sessionLifetime) {
+        Duration sessionLifetime,
+        long maxImagePixels) {
 
     public static Config defaults() {
         return new Config("0.0.0.0", 8080, 18080, Path.of("data"), null, null, null,
-                8 * 1024 * 1024, 100, Duration.ofHours(12));
+                8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L);
     }
 
     public Config withPorts(int http, int grpc) {
-        return new Config(host, http, grpc, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime);
+        return new Config(host, http, grpc, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels);
     }
 
     public Config withDatabase(Path dir, String url) {
-        return new Config(host, httpPort, grpcPort, dir, url, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime);
+        return new Config(host, httpPort, grpcPort, dir, url, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels);
     }
 
     public Config withGrpcTls(Path cert, Path key) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, cert, key, maxBodyBytes, rateLimit, sessionLifetime);
+        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, cert, key, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels);
     }
 
     public Config withLimits(int bodyBytes, int perSecond) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, bodyBytes, perSecond, sessionLifetime);
+        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, bodyBytes, perSecond, sessionLifetime, maxImagePixels);
+    }
+
+    public Config withMaxImagePixels(long pixels) {
+        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, pixels);
     }
 
     /** The JDBC URL to open: the configured one, or SQLite in the data directory. */
@@ -70,6 +76,7 @@ public record Config(
         }
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("max-body-bytes: at least 1024");
         if (rateLimit < 0) throw new IllegalArgumentException("rate-limit: 0 (off) or more");
+        if (maxImagePixels < 1) throw new IllegalArgumentException("max-image-pixels: at least 1");
         if (sessionLifetime.isNegative() || sessionLifetime.isZero()) {
             throw new IllegalArgumentException("session lifetime must be positive");
         }
@@ -90,6 +97,6 @@ public record Config(
     public String toString() {
         return "Config[host=" + host + ", port=" + httpPort + ", grpcPort=" + grpcPort + ", database=" + masked(jdbcUrl())
                 + ", grpcTls=" + grpcTls() + ", maxBodyBytes=" + maxBodyBytes + ", rateLimit=" + rateLimit
-                + ", sessionLifetime=" + sessionLifetime + "]";
+                + ", sessionLifetime=" + sessionLifetime + ", maxImagePixels=" + maxImagePixels + "]";
     }
 }

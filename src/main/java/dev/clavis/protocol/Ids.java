@@ -13,12 +13,21 @@ public final class Ids {
     private Ids() {}
 
     public static boolean valid(String id) {
-        return id != null && id.length() <= MAX_LENGTH && ID.matcher(id).matches();
+        return valid(id, MAX_LENGTH);
+    }
+
+    public static boolean valid(String id, int maxLength) {
+        return id != null && id.length() <= maxLength && ID.matcher(id).matches();
     }
 
     public static void requireValid(String what, String id) {
-        if (!valid(id)) {
-            throw ApiException.badRequest("Invalid " + what + " '" + abbreviate(id) + "': use 1 to " + MAX_LENGTH
+        requireValid(what, id, MAX_LENGTH);
+    }
+
+    /** For resources whose ids run longer than apps' (inputs, concepts). */
+    public static void requireValid(String what, String id, int maxLength) {
+        if (!valid(id, maxLength)) {
+            throw ApiException.badRequest("Invalid " + what + " '" + abbreviate(id) + "': use 1 to " + maxLength
                     + " letters or digits, with hyphens or underscores between them.");
         }
     }

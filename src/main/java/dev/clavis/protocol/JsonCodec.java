@@ -9,9 +9,14 @@ import com.google.protobuf.ExtensionRegistry;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,13 +28,19 @@ public final class JsonCodec {
     static final int MAX_DEPTH = 64;
     private final JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
     private final JsonFormat.Printer printer;
+    /** Fields with a {@code cl_default_float}: JSON requests that leave them out mean this value. */
+    private final Map<FieldDescriptor, Float> defaults = new HashMap<>();
+    /** Message types from which such a field can be reached; others need no second look. */
+    private final Set<Descriptor> reachesDefaults = new HashSet<>();
 
     public JsonCodec(MethodTable table) {
         Set<FieldDescriptor> alwaysPrinted = new HashSet<>();
         Set<Descriptor> seen = new HashSet<>();
         ExtensionRegistry registry = ExtensionRegistry.newInstance();
         registry.add(Extensions.clShowIfEmpty);
+        registry.add(Extensions.clDefaultFloat);
         for (RpcMethod m : table.methods()) {
+            collectDefaults(m.requestPrototype().getDescriptorForType(), registry, new HashSet<>());
             Descriptor response = m.responsePrototype().getDescriptorForType();
             for (FieldDescriptor f : response.getFields()) {
                 if (f.isRepeated()) alwaysPrinted.add(f);
@@ -47,6 +58,12 @@ public final class JsonCodec {
     public void merge(String json, Message.Builder into) {
         requireShallow(json);
         try {
+            Descriptor type = into.getDescriptorForType();
+            if (reachesDefaults.contains(type)) {
+                JsonElement tree = JsonParser.parseString(json);
+                fillDefaults(tree, type);
+                json = tree.toString();
+            }
             parser.merge(json, into);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
             // The parser's message names the offending field and value, never more of the body.
@@ -92,6 +109,41 @@ public final class JsonCodec {
         }
     }
 
+    /** Adds the declared default of every absent {@code cl_default_float} field, recursively. */
+    private void fillDefaults(JsonElement element, Descriptor type) {
+        if (element.isJsonArray()) {
+            element.getAsJsonArray().forEach(e -> fillDefaults(e, type));
+            return;
+        }
+        if (!element.isJsonObject() || !reachesDefaults.contains(type)) return;
+        JsonObject object = element.getAsJsonObject();
+        for (FieldDescriptor f : type.getFields()) {
+            JsonElement value = object.has(f.getName()) ? object.get(f.getName()) : object.get(f.getJsonName());
+            Float declared = defaults.get(f);
+            if (declared != null && value == null) object.addProperty(f.getName(), declared);
+            if (value != null && f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) fillDefaults(value, f.getMessageType());
+        }
+    }
+
+    /** Records default fields below {@code type}; returns whether any is reachable from it. */
+    private boolean collectDefaults(Descriptor type, ExtensionRegistry registry, Set<Descriptor> visiting) {
+        if (reachesDefaults.contains(type)) return true;
+        if (!visiting.add(type)) return false;
+        boolean reaches = false;
+        for (FieldDescriptor f : type.getFields()) {
+            FieldOptions options = options(f, registry);
+            if (options.hasExtension(Extensions.clDefaultFloat)) {
+                defaults.put(f, options.getExtension(Extensions.clDefaultFloat));
+                reaches = true;
+            }
+            if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && collectDefaults(f.getMessageType(), registry, visiting)) {
+                reaches = true;
+            }
+        }
+        if (reaches) reachesDefaults.add(type);
+        return reaches;
+    }
+
     private static void collectShownIfEmpty(Descriptor type, ExtensionRegistry registry,
                                             Set<Descriptor> seen, Set<FieldDescriptor> out) {
         Deque<Descriptor> pending = new ArrayDeque<>();
@@ -107,10 +159,14 @@ public final class JsonCodec {
     }
 
     private static boolean showIfEmpty(FieldDescriptor f, ExtensionRegistry registry) {
+        return options(f, registry).getExtension(Extensions.clShowIfEmpty);
+    }
+
+    private static FieldOptions options(FieldDescriptor f, ExtensionRegistry registry) {
         try {
-            return FieldOptions.parseFrom(f.getOptions().toByteString(), registry).getExtension(Extensions.clShowIfEmpty);
+            return FieldOptions.parseFrom(f.getOptions().toByteString(), registry);
         } catch (InvalidProtocolBufferException e) {
-            return false;
+            throw new IllegalStateException("unreadable options on " + f.getFullName(), e);
         }
     }
 

@@ -13,6 +13,11 @@ import dev.clavis.auth.Credential;
 import dev.clavis.auth.CredentialKind;
 import dev.clavis.auth.PasswordHasher;
 import dev.clavis.auth.Revocations;
+import dev.clavis.concepts.ConceptService;
+import dev.clavis.inputs.InputService;
+import dev.clavis.inputs.InputStore;
+import dev.clavis.media.Images;
+import dev.clavis.testing.TestImages;
 import dev.clavis.auth.ScopeCatalog;
 import dev.clavis.keys.KeyService;
 import dev.clavis.keys.KeyStore;
@@ -46,6 +51,7 @@ abstract class StoreContractTest {
     private KeyService keys;
     private AppService apps;
     private UserService users;
+    private InputService inputs;
 
     abstract TestDatabases.Kind kind();
 
@@ -58,6 +64,7 @@ abstract class StoreContractTest {
         keys = new KeyService(jdbi, new ScopeCatalog(METHODS), METHODS, revocations, clock, Duration.ofHours(1));
         apps = new AppService(jdbi, keys, revocations, clock);
         users = new UserService(jdbi, new PasswordHasher(), clock);
+        inputs = new InputService(jdbi, new ConceptService(jdbi, clock), new Images(1_000_000), clock);
         users.create("alice", "Alice@Example.com", "correct horse");
     }
 
@@ -192,6 +199,27 @@ abstract class StoreContractTest {
         assertEquals(List.of("Inputs:Get"), patched.scopes());
         assertEquals(patched, keys.get("alice", key.publicId()));
         assertNull(patched.expiresAt());
+    }
+
+    @Test
+    void inputs_keep_their_bytes_and_concepts_and_go_with_their_app() {
+        apps.create("alice", List.of(new AppService.AppDraft("data", "", "", 0, null)));
+        byte[] png = TestImages.solid(java.awt.Color.RED, 3, 2, "png");
+        List<InputService.Outcome> added = inputs.add("alice", "data", List.of(
+                new InputService.InputDraft("img", png, null, null, null, "{\"k\":\"v\"}",
+                        List.of(new InputService.ConceptMark("red", "Red", 1))),
+                new InputService.InputDraft("txt", null, null, "héllo", null, null, List.of())));
+        assertTrue(added.stream().allMatch(InputService.Outcome::stored), added.toString());
+        InputStore store = jdbi.onDemand(InputStore.class);
+        assertTrue(java.util.Arrays.equals(png, store.content("alice", "data", "img").orElseThrow()), "bytes round-trip");
+        assertEquals("héllo", inputs.get("alice", "data", "txt").text());
+        assertEquals(List.of(new dev.clavis.inputs.Input.InputConcept("red", "Red", 1.0)), inputs.get("alice", "data", "img").concepts());
+        assertEquals(2, inputs.list("alice", "data", List.of(), Page.of(1, 10)).size());
+
+        apps.delete("alice", "data");
+        assertEquals(Optional.empty(), store.find("alice", "data", "img"));
+        assertEquals(Optional.empty(), store.content("alice", "data", "txt"));
+        assertEquals(Optional.empty(), jdbi.onDemand(dev.clavis.concepts.ConceptStore.class).find("alice", "data", "red"));
     }
 
     private static KeyService.KeyDraft draft(CredentialKind kind, String app, List<String> scopes) {

@@ -1,0 +1,2 @@
+/** An app's inputs: images and texts, their metadata, and the concepts annotated on them. */
+package dev.clavis.inputs;

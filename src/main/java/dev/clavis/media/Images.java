@@ -1,0 +1,66 @@
+package dev.clavis.media;
+
+import com.clarifai.grpc.api.status.StatusCode;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes images (JPEG, PNG, GIF and BMP from the JDK, WebP from TwelveMonkeys) after checking
+ * their declared size against a pixel budget, so a small file that claims to be enormous (a
+ * decompression bomb) is refused before any pixel is allocated.
+ */
+public final class Images {
+    private final long maxPixels;
+
+    /** A decoded image and what it was. */
+    public record Decoded(BufferedImage pixels, String mediaType, String format) {
+        public int width() {
+            return pixels.getWidth();
+        }
+
+        public int height() {
+            return pixels.getHeight();
+        }
+    }
+
+    public Images(long maxPixels) {
+        this.maxPixels = maxPixels;
+    }
+
+    public Decoded decode(byte[] bytes) throws MediaRejected {
+        if (bytes.length == 0) throw new MediaRejected(StatusCode.INPUT_UNSUPPORTED_FORMAT, "The image is empty.");
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new MediaRejected(StatusCode.INPUT_UNSUPPORTED_FORMAT,
+                        "Not an image of a supported format (JPEG, PNG, GIF, BMP, WebP).");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width <= 0 || height <= 0) throw new MediaRejected(StatusCode.INPUT_UNSUPPORTED_FORMAT, "The image has no pixels.");
+                if (width * height > maxPixels) {
+                    throw new MediaRejected(StatusCode.INPUT_OVER_LIMIT, "The image is " + width + "x" + height
+                            + " pixels; at most " + maxPixels + " pixels are accepted.");
+                }
+                BufferedImage pixels = reader.read(0);
+                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+                String[] types = reader.getOriginatingProvider().getMIMETypes();
+                return new Decoded(pixels, types.length > 0 ? types[0] : "image/" + format, format);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException corrupt) {
+            // Decoders signal damage with IOExceptions and, for some formats, runtime exceptions.
+            throw new MediaRejected(StatusCode.INPUT_UNSUPPORTED_FORMAT, "The image could not be decoded; it may be damaged.");
+        }
+    }
+}
