@@ -14,6 +14,7 @@ import dev.clavis.concepts.ConceptService;
 import dev.clavis.config.Config;
 import dev.clavis.db.Database;
 import dev.clavis.db.RevocationFeed;
+import dev.clavis.inputs.InputDownloads;
 import dev.clavis.inputs.InputHandlers;
 import dev.clavis.inputs.InputService;
 import dev.clavis.keys.KeyHandlers;
@@ -21,6 +22,7 @@ import dev.clavis.keys.KeyService;
 import dev.clavis.keys.KeyStore;
 import dev.clavis.keys.ScopeHandlers;
 import dev.clavis.media.Images;
+import dev.clavis.media.UrlFetcher;
 import dev.clavis.protocol.Dispatcher;
 import dev.clavis.protocol.GrpcFront;
 import dev.clavis.protocol.Handlers;
@@ -42,6 +44,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,12 +58,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class Clavis implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Clavis.class);
+    /** Limits on downloading inputs given by URL. */
+    private static final long FETCH_MAX_BYTES = 20L * 1024 * 1024;
+    private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
+    private static final int FETCH_MAX_REDIRECTS = 3;
 
     private final Config config;
     private final Database database;
     private final RevocationFeed feed;
     private final Authenticator authenticator;
     private final KeyStore keyStore;
+    private final InputDownloads downloads;
     private final UserService users;
     private final AppService apps;
     private final KeyService keys;
@@ -70,12 +78,13 @@ public final class Clavis implements AutoCloseable {
     private boolean started;
 
     private Clavis(Config config, Database database, RevocationFeed feed, Authenticator authenticator, KeyStore keyStore,
-                   UserService users, AppService apps, KeyService keys, Javalin http, Server grpc) {
+                   InputDownloads downloads, UserService users, AppService apps, KeyService keys, Javalin http, Server grpc) {
         this.config = config;
         this.database = database;
         this.feed = feed;
         this.authenticator = authenticator;
         this.keyStore = keyStore;
+        this.downloads = downloads;
         this.users = users;
         this.apps = apps;
         this.keys = keys;
@@ -111,7 +120,10 @@ public final class Clavis implements AutoCloseable {
         AppService apps = new AppService(database.jdbi(), keys, revocations, clock);
         UserService users = new UserService(database.jdbi(), new PasswordHasher(), clock);
         ConceptService concepts = new ConceptService(database.jdbi(), clock);
-        InputService inputs = new InputService(database.jdbi(), concepts, new Images(config.maxImagePixels()), clock);
+        Images images = new Images(config.maxImagePixels());
+        InputDownloads downloads = new InputDownloads(database.jdbi(), new UrlFetcher(FETCH_MAX_BYTES, FETCH_TIMEOUT,
+                FETCH_MAX_REDIRECTS, config.fetchAllowHosts()), images, clock);
+        InputService inputs = new InputService(database.jdbi(), concepts, images, downloads, clock);
 
         Handlers handlers = register(new AppHandlers(apps), new KeyHandlers(keys), new ScopeHandlers(scopes, methods, apps),
                 new UserHandlers(users), new StatusCodeHandlers(), new ConceptHandlers(concepts), new InputHandlers(inputs));
@@ -131,7 +143,7 @@ public final class Clavis implements AutoCloseable {
                 .addService(GrpcFront.service(methods, dispatcher))
                 .maxInboundMessageSize(config.maxBodyBytes())
                 .build();
-        return new Clavis(config, database, feed, authenticator, keyStore, users, apps, keys, http, grpc);
+        return new Clavis(config, database, feed, authenticator, keyStore, downloads, users, apps, keys, http, grpc);
     }
 
     /** Every implemented RPC, in one readable place. */
@@ -198,6 +210,7 @@ public final class Clavis implements AutoCloseable {
             throw new UncheckedIOException("gRPC port " + config.grpcPort() + " unavailable", e);
         }
         background.scheduleWithFixedDelay(this::flushLastUsed, 5, 5, TimeUnit.SECONDS);
+        downloads.resumePending();
         started = true;
         log.info("Clavis serving REST on port {} and gRPC ({}) on port {}; {}", httpPort(),
                 config.grpcTls() ? "TLS" : "plaintext", grpcPort(), config);
@@ -236,6 +249,7 @@ public final class Clavis implements AutoCloseable {
     @Override
     public void close() {
         background.shutdownNow();
+        downloads.close();
         if (started) {
             grpc.shutdown();
             http.stop();

@@ -91,10 +91,16 @@ public final class Main implements Runnable {
                 description = "Requests per second per credential, 0 = off (env CLAVIS_RATE_LIMIT; default 100).")
         int rateLimit;
 
+        @Option(names = "--fetch-allow-hosts", split = ",", defaultValue = "${env:CLAVIS_FETCH_ALLOW_HOSTS}",
+                description = "Hosts or addresses input URLs may name although loopback or private, comma-separated "
+                        + "(env CLAVIS_FETCH_ALLOW_HOSTS; default none).")
+        List<String> fetchAllowHosts = List.of();
+
         @Override
         public Integer call() throws InterruptedException {
             Config config = storage.config().withPorts(port, grpcPort).withGrpcTls(tlsCert, tlsKey)
-                    .withLimits(maxBodyBytes, rateLimit);
+                    .withLimits(maxBodyBytes, rateLimit)
+                    .withFetchAllowHosts(fetchAllowHosts == null ? java.util.Set.of() : java.util.Set.copyOf(fetchAllowHosts));
             Clavis clavis = Clavis.create(config).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -3,6 +3,7 @@ package dev.clavis.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * Everything Clavis needs to start. Build it with {@link #defaults()} and the {@code with...}
@@ -13,6 +14,8 @@ import java.time.Duration;
  * @param maxBodyBytes   the largest request body (REST) or message (gRPC) accepted
  * @param rateLimit      requests per second per credential; 0 switches limiting off
  * @param maxImagePixels the largest image (width × height) decoded; larger ones are refused
+ * @param fetchAllowHosts hosts or addresses that input URLs may name although they are loopback or
+ *                       private (by default none: such URLs are refused)
  */
 public record Config(
         String host,
@@ -25,31 +28,37 @@ public record Config(
         int maxBodyBytes,
         int rateLimit,
         Duration sessionLifetime,
-        long maxImagePixels) {
+        long maxImagePixels,
+        Set<String> fetchAllowHosts) {
 
     public static Config defaults() {
         return new Config("0.0.0.0", 8080, 18080, Path.of("data"), null, null, null,
-                8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L);
+                8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L, Set.of());
     }
 
     public Config withPorts(int http, int grpc) {
-        return new Config(host, http, grpc, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels);
+        return new Config(host, http, grpc, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts);
     }
 
     public Config withDatabase(Path dir, String url) {
-        return new Config(host, httpPort, grpcPort, dir, url, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels);
+        return new Config(host, httpPort, grpcPort, dir, url, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts);
     }
 
     public Config withGrpcTls(Path cert, Path key) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, cert, key, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels);
+        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, cert, key, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts);
     }
 
     public Config withLimits(int bodyBytes, int perSecond) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, bodyBytes, perSecond, sessionLifetime, maxImagePixels);
+        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, bodyBytes, perSecond, sessionLifetime, maxImagePixels, fetchAllowHosts);
     }
 
     public Config withMaxImagePixels(long pixels) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, pixels);
+        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, pixels, fetchAllowHosts);
+    }
+
+    public Config withFetchAllowHosts(Set<String> hosts) {
+        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit,
+                sessionLifetime, maxImagePixels, Set.copyOf(hosts));
     }
 
     /** The JDBC URL to open: the configured one, or SQLite in the data directory. */
@@ -97,6 +106,7 @@ public record Config(
     public String toString() {
         return "Config[host=" + host + ", port=" + httpPort + ", grpcPort=" + grpcPort + ", database=" + masked(jdbcUrl())
                 + ", grpcTls=" + grpcTls() + ", maxBodyBytes=" + maxBodyBytes + ", rateLimit=" + rateLimit
-                + ", sessionLifetime=" + sessionLifetime + ", maxImagePixels=" + maxImagePixels + "]";
+                + ", sessionLifetime=" + sessionLifetime + ", maxImagePixels=" + maxImagePixels
+                + ", fetchAllowHosts=" + fetchAllowHosts + "]";
     }
 }

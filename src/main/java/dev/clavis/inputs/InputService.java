@@ -5,6 +5,7 @@ import dev.clavis.auth.Secrets;
 import dev.clavis.concepts.ConceptService;
 import dev.clavis.media.Images;
 import dev.clavis.media.MediaRejected;
+import dev.clavis.media.UrlFetcher;
 import dev.clavis.protocol.ApiException;
 import dev.clavis.protocol.Ids;
 import dev.clavis.protocol.Page;
@@ -22,17 +23,20 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The rules for inputs. Each input of a request stands alone: a bad image or a duplicate id
- * gets its own status and the others are stored, all in one transaction.
+ * gets its own status and the others are stored, all in one transaction. Inputs given by URL
+ * are stored pending and fetched by {@link InputDownloads}.
  */
 public final class InputService {
     public static final int MAX_PER_REQUEST = 128;
     public static final int MAX_ID = 128;
     public static final int MAX_TEXT_BYTES = 1024 * 1024;
     static final int READY = StatusCode.INPUT_DOWNLOAD_SUCCESS_VALUE;
+    static final int PENDING = StatusCode.INPUT_DOWNLOAD_PENDING_VALUE;
 
     private final Jdbi jdbi;
     private final ConceptService concepts;
     private final Images images;
+    private final InputDownloads downloads;
     private final Clock clock;
 
     /** An input to add: exactly one of image bytes, image URL, text or text URL. Null id = generated. */
@@ -49,10 +53,11 @@ public final class InputService {
         }
     }
 
-    public InputService(Jdbi jdbi, ConceptService concepts, Images images, Clock clock) {
+    public InputService(Jdbi jdbi, ConceptService concepts, Images images, InputDownloads downloads, Clock clock) {
         this.jdbi = jdbi;
         this.concepts = concepts;
         this.images = images;
+        this.downloads = downloads;
         this.clock = clock;
     }
 
@@ -71,7 +76,7 @@ public final class InputService {
             prepared.add(p);
         }
         long now = clock.millis();
-        return jdbi.inTransaction(h -> {
+        List<Outcome> outcomes = jdbi.inTransaction(h -> {
             InputStore store = h.attach(InputStore.class);
             List<Outcome> out = new ArrayList<>();
             for (Object p : prepared) {
@@ -82,14 +87,23 @@ public final class InputService {
                         out.add(new Outcome(ok.id(), null, StatusCode.INPUT_DUPLICATE, "Input '" + ok.id() + "' already exists."));
                         continue;
                     }
-                    store.insert(userId, appId, ok.id(), ok.kind(), null, ok.content(), ok.mediaType(), ok.width(), ok.height(),
-                            ok.metadata(), READY, "", now);
+                    int status = ok.url() == null ? READY : PENDING;
+                    store.insert(userId, appId, ok.id(), ok.kind(), ok.url(), ok.content(), ok.mediaType(), ok.width(), ok.height(),
+                            ok.metadata(), status, "", now);
                     setConcepts(h, userId, appId, ok.id(), ok.concepts(), true);
-                    out.add(new Outcome(ok.id(), withConcepts(store, store.find(userId, appId, ok.id()).orElseThrow()), StatusCode.INPUT_DOWNLOAD_SUCCESS, ""));
+                    out.add(new Outcome(ok.id(), withConcepts(store, store.find(userId, appId, ok.id()).orElseThrow()),
+                            StatusCode.forNumber(status), ""));
                 }
             }
             return out;
         });
+        // Only after the commit: a download must find its input.
+        for (Object p : prepared) {
+            if (p instanceof Prepared ok && ok.url() != null && outcomes.stream().anyMatch(o -> o.stored() && o.id().equals(ok.id()))) {
+                downloads.enqueue(new InputDownloads.Pending(userId, appId, ok.id(), ok.kind(), ok.url()));
+            }
+        }
+        return outcomes;
     }
 
     public Input get(String userId, String appId, String id) {
@@ -157,8 +171,9 @@ public final class InputService {
         return counts;
     }
 
-    private record Prepared(String id, String kind, byte[] content, String mediaType, Integer width, Integer height,
-                            String metadata, List<ConceptMark> concepts) {}
+    /** A checked input ready to store; {@code url} set (and no content) when it is still to be downloaded. */
+    private record Prepared(String id, String kind, String url, byte[] content, String mediaType, Integer width,
+                            Integer height, String metadata, List<ConceptMark> concepts) {}
 
     /** Checks one draft; returns a {@link Prepared} to store or an {@link Outcome} that refuses it. */
     private Object prepare(InputDraft d) {
@@ -174,25 +189,27 @@ public final class InputService {
                 throw new MediaRejected(StatusCode.INPUT_INVALID_ARGUMENT,
                         "Give exactly one of image.base64, image.url, text.raw or text.url.");
             }
-            if (d.imageUrl() != null || d.textUrl() != null) {
-                throw new MediaRejected(StatusCode.INPUT_INVALID_URL, "Inputs by URL are not supported by this server yet; send base64 or raw text.");
-            }
             for (ConceptMark m : d.concepts()) {
                 if (!Ids.valid(m.id(), ConceptService.MAX_ID)) {
                     throw new MediaRejected(StatusCode.INPUT_INVALID_ARGUMENT, "Invalid concept id on the input.");
                 }
             }
             String metadata = d.metadata() == null ? "{}" : d.metadata();
+            if (d.imageUrl() != null || d.textUrl() != null) {
+                String url = d.imageUrl() != null ? d.imageUrl() : d.textUrl();
+                UrlFetcher.requireFetchable(url);
+                return new Prepared(id, d.imageUrl() != null ? "IMAGE" : "TEXT", url, null, null, null, null, metadata, d.concepts());
+            }
             if (d.text() != null) {
                 byte[] text = d.text().getBytes(StandardCharsets.UTF_8);
                 if (text.length == 0) throw new MediaRejected(StatusCode.INPUT_INVALID_ARGUMENT, "The text is empty.");
                 if (text.length > MAX_TEXT_BYTES) {
                     throw new MediaRejected(StatusCode.INPUT_OVER_LIMIT, "Texts have at most " + MAX_TEXT_BYTES + " bytes.");
                 }
-                return new Prepared(id, "TEXT", text, "text/plain", null, null, metadata, d.concepts());
+                return new Prepared(id, "TEXT", null, text, "text/plain", null, null, metadata, d.concepts());
             }
             Images.Decoded image = images.decode(d.image());
-            return new Prepared(id, "IMAGE", d.image(), image.mediaType(), image.width(), image.height(), metadata, d.concepts());
+            return new Prepared(id, "IMAGE", null, d.image(), image.mediaType(), image.width(), image.height(), metadata, d.concepts());
         } catch (MediaRejected e) {
             return new Outcome(id, null, e.code(), e.getMessage());
         }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -50,6 +51,24 @@ public interface InputStore {
             WHERE user_id = :userId AND app_id = :appId AND id = :id
             """)
     int updateMetadata(String userId, String appId, String id, String metadata, long modifiedAt);
+
+    @SqlUpdate("""
+            UPDATE inputs SET content = :content, media_type = :mediaType, width = :width, height = :height,
+                              status_code = 30000, status_details = '', modified_at = :modifiedAt
+            WHERE user_id = :userId AND app_id = :appId AND id = :id AND status_code = 30001
+            """)
+    int completeDownload(String userId, String appId, String id, byte[] content, String mediaType, Integer width,
+                         Integer height, long modifiedAt);
+
+    @SqlUpdate("""
+            UPDATE inputs SET status_code = 30002, status_details = :details, modified_at = :modifiedAt
+            WHERE user_id = :userId AND app_id = :appId AND id = :id AND status_code = 30001
+            """)
+    int failDownload(String userId, String appId, String id, String details, long modifiedAt);
+
+    @SqlQuery("SELECT user_id, app_id, id, kind, url FROM inputs WHERE status_code = 30001")
+    @RegisterConstructorMapper(InputDownloads.Pending.class)
+    List<InputDownloads.Pending> pending();
 
     @SqlUpdate("DELETE FROM inputs WHERE user_id = :userId AND app_id = :appId AND id IN (<ids>)")
     int delete(String userId, String appId, @BindList("ids") List<String> ids);

@@ -14,9 +14,11 @@ import dev.clavis.auth.CredentialKind;
 import dev.clavis.auth.PasswordHasher;
 import dev.clavis.auth.Revocations;
 import dev.clavis.concepts.ConceptService;
+import dev.clavis.inputs.InputDownloads;
 import dev.clavis.inputs.InputService;
 import dev.clavis.inputs.InputStore;
 import dev.clavis.media.Images;
+import dev.clavis.media.UrlFetcher;
 import dev.clavis.testing.TestImages;
 import dev.clavis.auth.ScopeCatalog;
 import dev.clavis.keys.KeyService;
@@ -52,6 +54,7 @@ abstract class StoreContractTest {
     private AppService apps;
     private UserService users;
     private InputService inputs;
+    private InputDownloads downloads;
 
     abstract TestDatabases.Kind kind();
 
@@ -64,12 +67,15 @@ abstract class StoreContractTest {
         keys = new KeyService(jdbi, new ScopeCatalog(METHODS), METHODS, revocations, clock, Duration.ofHours(1));
         apps = new AppService(jdbi, keys, revocations, clock);
         users = new UserService(jdbi, new PasswordHasher(), clock);
-        inputs = new InputService(jdbi, new ConceptService(jdbi, clock), new Images(1_000_000), clock);
+        Images images = new Images(1_000_000);
+        downloads = new InputDownloads(jdbi, new UrlFetcher(1024, Duration.ofSeconds(1), 0, java.util.Set.of()), images, clock);
+        inputs = new InputService(jdbi, new ConceptService(jdbi, clock), images, downloads, clock);
         users.create("alice", "Alice@Example.com", "correct horse");
     }
 
     @AfterEach
     void close() {
+        downloads.close();
         database.close();
     }
 

@@ -131,7 +131,7 @@ class InputsAndConceptsTest {
                 imageInput("good-jpeg", TestImages.solid(Color.ORANGE, 16, 16, "jpg"), null),
                 imageInput("corrupt", "not an image at all".getBytes(), null),
                 imageInput("bomb", TestImages.pngDeclaring(100_000, 100_000), null),
-                "{\"id\":\"by-url\",\"data\":{\"image\":{\"url\":\"http://127.0.0.1/x.png\"}}}",
+                "{\"id\":\"by-url\",\"data\":{\"image\":{\"url\":\"ftp://example.com/x.png\"}}}",
                 "{\"id\":\"good-jpeg\",\"data\":{\"text\":{\"raw\":\"same id again\"}}}",
                 "{\"id\":\"bad id!\",\"data\":{\"text\":{\"raw\":\"x\"}}}");
         assertEquals(10010, mixed.code(), mixed.body().toString());
