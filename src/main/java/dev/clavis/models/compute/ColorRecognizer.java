@@ -1,0 +1,96 @@
+package dev.clavis.models.compute;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The dominant colours of an image: every sampled pixel is matched to the nearest CSS named
+ * colour in CIELAB (perceptual distance), and each colour's share of the samples is its value.
+ */
+public final class ColorRecognizer {
+    /** At most this many pixels are sampled, evenly across the image. */
+    private static final int MAX_SAMPLES = 128 * 128;
+
+    private final String[] names;
+    private final int[] rgb;
+    private final double[][] lab;
+
+    /** One colour of the image: hex id such as {@code #ff0000}, W3C name, share of the image. */
+    public record Share(String hex, String name, double share) {}
+
+    public ColorRecognizer() {
+        int n = NamedColors.ALL.size();
+        names = new String[n];
+        rgb = new int[n];
+        lab = new double[n][];
+        int i = 0;
+        for (Map.Entry<String, Integer> e : NamedColors.ALL.entrySet()) {
+            names[i] = e.getKey();
+            rgb[i] = e.getValue();
+            lab[i] = lab(e.getValue());
+            i++;
+        }
+    }
+
+    /** All colours present, largest share first. */
+    public List<Share> recognize(BufferedImage image) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        double stride = Math.max(1, Math.sqrt((double) width * height / MAX_SAMPLES));
+        int[] counts = new int[names.length];
+        int total = 0;
+        for (double y = stride / 2; y < height; y += stride) {
+            for (double x = stride / 2; x < width; x += stride) {
+                counts[nearest(image.getRGB((int) x, (int) y) & 0xFFFFFF)]++;
+                total++;
+            }
+        }
+        List<Share> shares = new ArrayList<>();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                shares.add(new Share(String.format(Locale.ROOT, "#%06x", rgb[i]), names[i], (double) counts[i] / total));
+            }
+        }
+        shares.sort(Comparator.comparingDouble(Share::share).reversed().thenComparing(Share::name));
+        return shares;
+    }
+
+    private int nearest(int pixel) {
+        double[] p = lab(pixel);
+        int best = 0;
+        double bestDistance = Double.MAX_VALUE;
+        for (int i = 0; i < lab.length; i++) {
+            double dl = p[0] - lab[i][0], da = p[1] - lab[i][1], db = p[2] - lab[i][2];
+            double d = dl * dl + da * da + db * db;
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** sRGB (D65) to CIELAB. */
+    static double[] lab(int rgb) {
+        double r = linear(((rgb >> 16) & 0xFF) / 255.0);
+        double g = linear(((rgb >> 8) & 0xFF) / 255.0);
+        double b = linear((rgb & 0xFF) / 255.0);
+        double x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+        double y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        double z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+        double fx = f(x), fy = f(y), fz = f(z);
+        return new double[] {116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)};
+    }
+
+    private static double linear(double c) {
+        return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    }
+
+    private static double f(double t) {
+        return t > 216.0 / 24389 ? Math.cbrt(t) : (24389.0 / 27 * t + 16) / 116;
+    }
+}
