@@ -22,6 +22,14 @@ import dev.clavis.keys.KeyService;
 import dev.clavis.keys.KeyStore;
 import dev.clavis.keys.ScopeHandlers;
 import dev.clavis.media.Images;
+import dev.clavis.media.MediaLoader;
+import dev.clavis.models.ModelHandlers;
+import dev.clavis.models.ModelService;
+import dev.clavis.models.PredictHandlers;
+import dev.clavis.models.Predictor;
+import dev.clavis.models.Training;
+import dev.clavis.models.compute.ImageEmbedder;
+import dev.clavis.models.compute.TextEmbedder;
 import dev.clavis.media.UrlFetcher;
 import dev.clavis.protocol.Dispatcher;
 import dev.clavis.protocol.GrpcFront;
@@ -69,6 +77,7 @@ public final class Clavis implements AutoCloseable {
     private final Authenticator authenticator;
     private final KeyStore keyStore;
     private final InputDownloads downloads;
+    private final Training training;
     private final UserService users;
     private final AppService apps;
     private final KeyService keys;
@@ -78,13 +87,15 @@ public final class Clavis implements AutoCloseable {
     private boolean started;
 
     private Clavis(Config config, Database database, RevocationFeed feed, Authenticator authenticator, KeyStore keyStore,
-                   InputDownloads downloads, UserService users, AppService apps, KeyService keys, Javalin http, Server grpc) {
+                   InputDownloads downloads, Training training, UserService users, AppService apps, KeyService keys,
+                   Javalin http, Server grpc) {
         this.config = config;
         this.database = database;
         this.feed = feed;
         this.authenticator = authenticator;
         this.keyStore = keyStore;
         this.downloads = downloads;
+        this.training = training;
         this.users = users;
         this.apps = apps;
         this.keys = keys;
@@ -124,9 +135,19 @@ public final class Clavis implements AutoCloseable {
         InputDownloads downloads = new InputDownloads(database.jdbi(), new UrlFetcher(FETCH_MAX_BYTES, FETCH_TIMEOUT,
                 FETCH_MAX_REDIRECTS, config.fetchAllowHosts()), images, clock);
         InputService inputs = new InputService(database.jdbi(), concepts, images, downloads, clock);
+        MediaLoader media = new MediaLoader(images, new UrlFetcher(FETCH_MAX_BYTES, FETCH_TIMEOUT, FETCH_MAX_REDIRECTS,
+                config.fetchAllowHosts()));
+        ImageEmbedder imageEmbedder = new ImageEmbedder();
+        TextEmbedder textEmbedder = new TextEmbedder();
+        Training training = new Training(database.jdbi(), media, imageEmbedder, textEmbedder, clock);
+        ModelService models = new ModelService(database.jdbi(), concepts, clock);
+        ModelHandlers modelHandlers = new ModelHandlers(models, training, concepts);
+        PredictHandlers predictHandlers = new PredictHandlers(models, new Predictor(imageEmbedder, textEmbedder), media,
+                concepts, modelHandlers, clock);
 
         Handlers handlers = register(new AppHandlers(apps), new KeyHandlers(keys), new ScopeHandlers(scopes, methods, apps),
-                new UserHandlers(users), new StatusCodeHandlers(), new ConceptHandlers(concepts), new InputHandlers(inputs));
+                new UserHandlers(users), new StatusCodeHandlers(), new ConceptHandlers(concepts), new InputHandlers(inputs),
+                modelHandlers, predictHandlers);
         Dispatcher dispatcher = new Dispatcher(handlers, authenticator, new AccessControl(scopes, apps::find),
                 new RateLimiter(config.rateLimit()));
 
@@ -143,12 +164,13 @@ public final class Clavis implements AutoCloseable {
                 .addService(GrpcFront.service(methods, dispatcher))
                 .maxInboundMessageSize(config.maxBodyBytes())
                 .build();
-        return new Clavis(config, database, feed, authenticator, keyStore, downloads, users, apps, keys, http, grpc);
+        return new Clavis(config, database, feed, authenticator, keyStore, downloads, training, users, apps, keys, http, grpc);
     }
 
     /** Every implemented RPC, in one readable place. */
     private static Handlers register(AppHandlers apps, KeyHandlers keys, ScopeHandlers scopes, UserHandlers users,
-                                     StatusCodeHandlers statusCodes, ConceptHandlers concepts, InputHandlers inputs) {
+                                     StatusCodeHandlers statusCodes, ConceptHandlers concepts, InputHandlers inputs,
+                                     ModelHandlers models, PredictHandlers predict) {
         return new Handlers()
                 .on(V2Grpc.getPostAppsMethod(), apps::postApps)
                 .on(V2Grpc.getListAppsMethod(), apps::listApps)
@@ -181,7 +203,23 @@ public final class Clavis implements AutoCloseable {
                 .on(V2Grpc.getPatchInputsMethod(), inputs::patchInputs)
                 .on(V2Grpc.getDeleteInputMethod(), inputs::deleteInput)
                 .on(V2Grpc.getDeleteInputsMethod(), inputs::deleteInputs)
-                .on(V2Grpc.getGetInputCountMethod(), inputs::getInputCount);
+                .on(V2Grpc.getGetInputCountMethod(), inputs::getInputCount)
+                .on(V2Grpc.getPostModelsMethod(), models::postModels)
+                .on(V2Grpc.getListModelsMethod(), models::listModels)
+                .on(V2Grpc.getPostModelsSearchesMethod(), models::postModelsSearches)
+                .on(V2Grpc.getGetModelMethod(), models::getModel)
+                .on(V2Grpc.getGetModelOutputInfoMethod(), models::getModelOutputInfo)
+                .on(V2Grpc.getPatchModelsMethod(), models::patchModels)
+                .on(V2Grpc.getDeleteModelMethod(), models::deleteModel)
+                .on(V2Grpc.getDeleteModelsMethod(), models::deleteModels)
+                .on(V2Grpc.getPostModelVersionsMethod(), models::postModelVersions)
+                .on(V2Grpc.getListModelVersionsMethod(), models::listModelVersions)
+                .on(V2Grpc.getGetModelVersionMethod(), models::getModelVersion)
+                .on(V2Grpc.getDeleteModelVersionMethod(), models::deleteModelVersion)
+                .on(V2Grpc.getListModelConceptsMethod(), models::listModelConcepts)
+                .on(V2Grpc.getListModelTypesMethod(), models::listModelTypes)
+                .on(V2Grpc.getGetModelTypeMethod(), models::getModelType)
+                .on(V2Grpc.getPostModelOutputsMethod(), predict::postModelOutputs);
     }
 
     private static void createDirectory(Path dir) {
@@ -211,6 +249,7 @@ public final class Clavis implements AutoCloseable {
         }
         background.scheduleWithFixedDelay(this::flushLastUsed, 5, 5, TimeUnit.SECONDS);
         downloads.resumePending();
+        training.resumeUnfinished();
         started = true;
         log.info("Clavis serving REST on port {} and gRPC ({}) on port {}; {}", httpPort(),
                 config.grpcTls() ? "TLS" : "plaintext", grpcPort(), config);
@@ -250,6 +289,7 @@ public final class Clavis implements AutoCloseable {
     public void close() {
         background.shutdownNow();
         downloads.close();
+        training.close();
         if (started) {
             grpc.shutdown();
             http.stop();

@@ -102,6 +102,20 @@ public interface InputStore {
     @RegisterRowMapper(TaggedConceptMapper.class)
     List<TaggedConcept> concepts(String userId, String appId, @BindList("inputIds") List<String> inputIds);
 
+    /** Ready inputs marked with any of these concepts: (input id, kind, concept id, value) rows. */
+    @SqlQuery("""
+            SELECT i.id AS input_id, i.kind, ic.concept_id, ic.value
+            FROM inputs i
+            JOIN input_concepts ic ON ic.user_id = i.user_id AND ic.app_id = i.app_id AND ic.input_id = i.id
+            WHERE i.user_id = :userId AND i.app_id = :appId AND i.status_code = 30000 AND ic.concept_id IN (<conceptIds>)
+            ORDER BY i.id
+            """)
+    @RegisterConstructorMapper(Mark.class)
+    List<Mark> marks(String userId, String appId, @BindList("conceptIds") List<String> conceptIds);
+
+    /** One concept mark on one ready input. */
+    record Mark(String inputId, String kind, String conceptId, double value) {}
+
     /** A concept row with the input it belongs to. */
     record TaggedConcept(String inputId, Input.InputConcept concept) {}
 

@@ -37,6 +37,9 @@ public final class Statuses {
         describe(StatusCode.DATABASE_DUPLICATE_KEY,
                 "Object has a duplicate ID; another object with same ID already exist", 409);
         describe(StatusCode.INTERNAL_SERVER_ISSUE, "Internal server issue", 500);
+        // As a request's status: predicting with a model that has no trained version.
+        describe(StatusCode.MODEL_UNTRAINED, "Model untrained", 400);
+        describe(StatusCode.MODEL_TRAINED, "Model trained successfully", 200);
     }
 
     private Statuses() {}
