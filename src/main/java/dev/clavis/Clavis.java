@@ -25,6 +25,7 @@ import dev.clavis.media.Images;
 import dev.clavis.media.MediaLoader;
 import dev.clavis.models.ModelHandlers;
 import dev.clavis.models.ModelService;
+import dev.clavis.models.Outputs;
 import dev.clavis.models.PredictHandlers;
 import dev.clavis.models.Predictor;
 import dev.clavis.models.Training;
@@ -38,9 +39,13 @@ import dev.clavis.protocol.JsonCodec;
 import dev.clavis.protocol.MethodTable;
 import dev.clavis.protocol.RestFront;
 import dev.clavis.protocol.StatusCodeHandlers;
+import dev.clavis.search.SearchHandlers;
+import dev.clavis.search.SearchService;
 import dev.clavis.users.LoginEndpoint;
 import dev.clavis.users.UserHandlers;
 import dev.clavis.users.UserService;
+import dev.clavis.workflows.WorkflowHandlers;
+import dev.clavis.workflows.WorkflowService;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -142,12 +147,17 @@ public final class Clavis implements AutoCloseable {
         Training training = new Training(database.jdbi(), media, imageEmbedder, textEmbedder, clock);
         ModelService models = new ModelService(database.jdbi(), concepts, clock);
         ModelHandlers modelHandlers = new ModelHandlers(models, training, concepts);
-        PredictHandlers predictHandlers = new PredictHandlers(models, new Predictor(imageEmbedder, textEmbedder), media,
-                concepts, modelHandlers, clock);
+        Predictor predictor = new Predictor(imageEmbedder, textEmbedder);
+        Outputs outputs = new Outputs(media, concepts);
+        PredictHandlers predictHandlers = new PredictHandlers(models, predictor, outputs, modelHandlers, clock);
+        SearchHandlers searchHandlers = new SearchHandlers(new SearchService(database.jdbi(), inputs, models, predictor, media,
+                imageEmbedder, textEmbedder), outputs);
+        WorkflowHandlers workflowHandlers = new WorkflowHandlers(new WorkflowService(database.jdbi(), models, clock), models,
+                modelHandlers, predictor, outputs, clock);
 
         Handlers handlers = register(new AppHandlers(apps), new KeyHandlers(keys), new ScopeHandlers(scopes, methods, apps),
                 new UserHandlers(users), new StatusCodeHandlers(), new ConceptHandlers(concepts), new InputHandlers(inputs),
-                modelHandlers, predictHandlers);
+                modelHandlers, predictHandlers, workflowHandlers, searchHandlers);
         Dispatcher dispatcher = new Dispatcher(handlers, authenticator, new AccessControl(scopes, apps::find),
                 new RateLimiter(config.rateLimit()));
 
@@ -170,7 +180,8 @@ public final class Clavis implements AutoCloseable {
     /** Every implemented RPC, in one readable place. */
     private static Handlers register(AppHandlers apps, KeyHandlers keys, ScopeHandlers scopes, UserHandlers users,
                                      StatusCodeHandlers statusCodes, ConceptHandlers concepts, InputHandlers inputs,
-                                     ModelHandlers models, PredictHandlers predict) {
+                                     ModelHandlers models, PredictHandlers predict, WorkflowHandlers workflows,
+                                     SearchHandlers search) {
         return new Handlers()
                 .on(V2Grpc.getPostAppsMethod(), apps::postApps)
                 .on(V2Grpc.getListAppsMethod(), apps::listApps)
@@ -219,7 +230,16 @@ public final class Clavis implements AutoCloseable {
                 .on(V2Grpc.getListModelConceptsMethod(), models::listModelConcepts)
                 .on(V2Grpc.getListModelTypesMethod(), models::listModelTypes)
                 .on(V2Grpc.getGetModelTypeMethod(), models::getModelType)
-                .on(V2Grpc.getPostModelOutputsMethod(), predict::postModelOutputs);
+                .on(V2Grpc.getPostModelOutputsMethod(), predict::postModelOutputs)
+                .on(V2Grpc.getPostWorkflowsMethod(), workflows::postWorkflows)
+                .on(V2Grpc.getListWorkflowsMethod(), workflows::listWorkflows)
+                .on(V2Grpc.getGetWorkflowMethod(), workflows::getWorkflow)
+                .on(V2Grpc.getPatchWorkflowsMethod(), workflows::patchWorkflows)
+                .on(V2Grpc.getDeleteWorkflowMethod(), workflows::deleteWorkflow)
+                .on(V2Grpc.getDeleteWorkflowsMethod(), workflows::deleteWorkflows)
+                .on(V2Grpc.getPostWorkflowResultsMethod(), workflows::postWorkflowResults)
+                .on(V2Grpc.getPostInputsSearchesMethod(), search::postInputsSearches)
+                .on(V2Grpc.getPostSearchesMethod(), search::postSearches);
     }
 
     private static void createDirectory(Path dir) {

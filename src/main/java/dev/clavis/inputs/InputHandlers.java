@@ -100,7 +100,7 @@ public final class InputHandlers {
         return MultiInputResponse.newBuilder().addAllInputs(list.stream().map(InputHandlers::toProto).toList()).build();
     }
 
-    static com.clarifai.grpc.api.Input toProto(Input input) {
+    public static com.clarifai.grpc.api.Input toProto(Input input) {
         Data.Builder data = Data.newBuilder().setMetadata(Structs.fromJson(input.metadata()));
         if (input.kind().equals("IMAGE")) {
             Image.Builder image = Image.newBuilder();

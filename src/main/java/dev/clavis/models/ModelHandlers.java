@@ -168,7 +168,7 @@ public final class ModelHandlers {
         return SingleModelResponse.newBuilder().setModel(toProto(d)).build();
     }
 
-    com.clarifai.grpc.api.Model toProto(ModelService.Described d) {
+    public com.clarifai.grpc.api.Model toProto(ModelService.Described d) {
         Model m = d.model();
         Data.Builder data = Data.newBuilder();
         for (String id : m.concepts()) {
@@ -199,6 +199,6 @@ public final class ModelHandlers {
     private static com.clarifai.grpc.api.ModelType type(ModelType t) {
         return com.clarifai.grpc.api.ModelType.newBuilder().setId(t.id()).setTitle(t.title())
                 .addAllInputFields(t.inputFields()).addAllOutputFields(t.outputFields())
-                .setTrainable(t.trainable()).setCreatable(t.trainable()).build();
+                .setTrainable(t.trainable()).setCreatable(true).build();
     }
 }

@@ -16,8 +16,9 @@ import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The rules for models and versions: users create embedding classifiers over their own
- * concepts; the built-in models are there to use, not to change. Training is {@link Training}'s.
+ * The rules for models and versions: users create embedding classifiers over their own concepts,
+ * and may add the fixed extractors to their apps (ready at once); the built-in models of
+ * {@code clavis/main} are there to use, not to change. Training is {@link Training}'s.
  */
 public final class ModelService {
     public static final int MAX_PER_REQUEST = 128;
@@ -55,13 +56,18 @@ public final class ModelService {
                 Ids.requireValid("model id", id, MAX_ID);
                 String typeId = d.typeId() == null || d.typeId().isEmpty() ? ModelType.EMBEDDING_CLASSIFIER.id() : d.typeId();
                 ModelType type = ModelType.of(typeId).orElseThrow(() -> invalid("Unknown model type '" + typeId + "'."));
-                if (!type.trainable()) throw invalid("Models of type '" + typeId + "' are built in; create an embedding-classifier.");
                 if (store.find(userId, appId, id).isPresent()) throw duplicate(id);
                 List<String> conceptIds = conceptIds(d.concepts());
                 concepts.ensure(h, userId, appId, conceptIds.stream().map(c -> new ConceptService.ConceptDraft(c, null)).toList());
                 store.insert(userId, appId, id, name(d, id), typeId, d.description() == null ? "" : d.description(),
                         String.join(" ", conceptIds), Boolean.TRUE.equals(d.mutuallyExclusive()) ? 1 : 0, now);
-                out.add(new Described(store.find(userId, appId, id).orElseThrow(), null));
+                if (!type.trainable()) {
+                    // A fixed extractor has nothing to learn: its one version is ready at once.
+                    String versionId = Secrets.newId();
+                    store.insertVersion(userId, appId, id, versionId, StatusCode.MODEL_TRAINED_VALUE, "", now);
+                    store.updateVersion(userId, appId, id, versionId, StatusCode.MODEL_TRAINED_VALUE, "", null, 0, now);
+                }
+                out.add(new Described(store.find(userId, appId, id).orElseThrow(), store.latestTrained(userId, appId, id).orElse(null)));
             }
             return out;
         });
@@ -146,7 +152,7 @@ public final class ModelService {
     }
 
     private static void requireOwnType(Model m) {
-        if (!ModelType.of(m.typeId()).map(ModelType::trainable).orElse(false)) {
+        if (m.userId().equals("clavis")) {
             throw new ApiException(StatusCode.MODEL_INVALID_REQUEST, "Built-in models cannot be changed or deleted.");
         }
     }

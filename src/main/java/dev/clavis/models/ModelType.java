@@ -3,7 +3,7 @@ package dev.clavis.models;
 import java.util.List;
 import java.util.Optional;
 
-/** The kinds of model this server runs. Only the classifier can be created (and trained) by users. */
+/** The kinds of model this server runs. Users may create any; only the classifier learns. */
 public enum ModelType {
     COLOR_RECOGNIZER("color-recognizer", "Color recognizer", List.of("image"), List.of("concepts"), false),
     VISUAL_EMBEDDER("visual-embedder", "Visual embedder", List.of("image"), List.of("embeddings"), false),

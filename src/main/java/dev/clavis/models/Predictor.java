@@ -50,9 +50,34 @@ public final class Predictor {
         };
     }
 
-    private Prediction classify(ModelVersion version, Media media) throws MediaRejected {
-        Training.Params p = params.get(version.userId() + "/" + version.appId() + "/" + version.modelId() + "/" + version.id(),
+    /**
+     * A classifier on an embedding another model made (a workflow node fed by an embedder):
+     * {@code picture} says which head, the image or the text one, the vector belongs to.
+     */
+    public Prediction classifyEmbedding(ModelVersion version, float[] vector, boolean picture) throws MediaRejected {
+        Training.Params p = parameters(version);
+        LogisticClassifier.Trained head = picture ? p.image() : p.text();
+        if (head == null) {
+            throw new MediaRejected(StatusCode.INPUT_UNSUPPORTED_FORMAT,
+                    "This model version was not trained on " + (picture ? "images" : "texts") + ".");
+        }
+        return concepts(head, LogisticClassifier.predict(head, vector));
+    }
+
+    private Training.Params parameters(ModelVersion version) {
+        return params.get(version.userId() + "/" + version.appId() + "/" + version.modelId() + "/" + version.id(),
                 k -> Training.GSON.fromJson(version.params(), Training.Params.class));
+    }
+
+    private static Prediction concepts(LogisticClassifier.Trained head, double[] values) {
+        List<Scored> out = new ArrayList<>();
+        for (int c = 0; c < values.length; c++) out.add(new Scored(head.concepts().get(c), null, values[c]));
+        out.sort((a, b) -> Double.compare(b.value(), a.value()));
+        return new Prediction.Concepts(out);
+    }
+
+    private Prediction classify(ModelVersion version, Media media) throws MediaRejected {
+        Training.Params p = parameters(version);
         LogisticClassifier.Trained head;
         float[] features;
         if (media instanceof Media.Picture picture) {
@@ -66,11 +91,7 @@ public final class Predictor {
             throw new MediaRejected(StatusCode.INPUT_UNSUPPORTED_FORMAT,
                     "This model version was not trained on " + (media instanceof Media.Picture ? "images" : "texts") + ".");
         }
-        double[] values = LogisticClassifier.predict(head, features);
-        List<Scored> out = new ArrayList<>();
-        for (int c = 0; c < values.length; c++) out.add(new Scored(head.concepts().get(c), null, values[c]));
-        out.sort((a, b) -> Double.compare(b.value(), a.value()));
-        return new Prediction.Concepts(out);
+        return concepts(head, LogisticClassifier.predict(head, features));
     }
 
     private static java.awt.image.BufferedImage picture(Media media, Model model) throws MediaRejected {

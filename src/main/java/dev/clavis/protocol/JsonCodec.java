@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -39,8 +40,8 @@ public final class JsonCodec {
         ExtensionRegistry registry = ExtensionRegistry.newInstance();
         registry.add(Extensions.clShowIfEmpty);
         registry.add(Extensions.clDefaultFloat);
+        collectDefaults(table.methods().stream().map(m -> m.requestPrototype().getDescriptorForType()).toList(), registry);
         for (RpcMethod m : table.methods()) {
-            collectDefaults(m.requestPrototype().getDescriptorForType(), registry, new HashSet<>());
             Descriptor response = m.responsePrototype().getDescriptorForType();
             for (FieldDescriptor f : response.getFields()) {
                 if (f.isRepeated()) alwaysPrinted.add(f);
@@ -125,23 +126,39 @@ public final class JsonCodec {
         }
     }
 
-    /** Records default fields below {@code type}; returns whether any is reachable from it. */
-    private boolean collectDefaults(Descriptor type, ExtensionRegistry registry, Set<Descriptor> visiting) {
-        if (reachesDefaults.contains(type)) return true;
-        if (!visiting.add(type)) return false;
-        boolean reaches = false;
-        for (FieldDescriptor f : type.getFields()) {
-            FieldOptions options = options(f, registry);
-            if (options.hasExtension(Extensions.clDefaultFloat)) {
-                defaults.put(f, options.getExtension(Extensions.clDefaultFloat));
-                reaches = true;
-            }
-            if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && collectDefaults(f.getMessageType(), registry, visiting)) {
-                reaches = true;
+    /**
+     * Records every {@code cl_default_float} field reachable from the request types, and marks
+     * each message type from which one can be reached. Message types form cycles (Data holds
+     * Regions, which hold Data), so reachability is computed to a fixpoint, not by recursion.
+     */
+    private void collectDefaults(List<Descriptor> requestTypes, ExtensionRegistry registry) {
+        Set<Descriptor> all = new HashSet<>();
+        Deque<Descriptor> pending = new ArrayDeque<>(requestTypes);
+        while (!pending.isEmpty()) {
+            Descriptor d = pending.pop();
+            if (!all.add(d)) continue;
+            for (FieldDescriptor f : d.getFields()) {
+                FieldOptions options = options(f, registry);
+                if (options.hasExtension(Extensions.clDefaultFloat)) {
+                    defaults.put(f, options.getExtension(Extensions.clDefaultFloat));
+                    reachesDefaults.add(d);
+                }
+                if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) pending.push(f.getMessageType());
             }
         }
-        if (reaches) reachesDefaults.add(type);
-        return reaches;
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Descriptor d : all) {
+                if (reachesDefaults.contains(d)) continue;
+                for (FieldDescriptor f : d.getFields()) {
+                    if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && reachesDefaults.contains(f.getMessageType())) {
+                        changed = reachesDefaults.add(d);
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     private static void collectShownIfEmpty(Descriptor type, ExtensionRegistry registry,

@@ -1,0 +1,80 @@
+package dev.clavis.models;
+
+import com.clarifai.grpc.api.Data;
+import com.clarifai.grpc.api.Embedding;
+import com.clarifai.grpc.api.OutputConfig;
+import dev.clavis.concepts.ConceptService;
+import dev.clavis.media.Media;
+import dev.clavis.media.MediaLoader;
+import dev.clavis.media.MediaRejected;
+import dev.clavis.protocol.ApiException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What predictions and workflow results share: reading a request input's media, echoing the
+ * input without its bytes, and turning a prediction into {@code Data} with the output config
+ * (min_value, max_concepts, select_concepts) applied.
+ */
+public final class Outputs {
+    private final MediaLoader media;
+    private final ConceptService concepts;
+
+    public Outputs(MediaLoader media, ConceptService concepts) {
+        this.media = media;
+        this.concepts = concepts;
+    }
+
+    public Media load(com.clarifai.grpc.api.Input input) throws MediaRejected {
+        Data d = input.getData();
+        return media.load(
+                d.getImage().getBase64().isEmpty() ? null : d.getImage().getBase64().toByteArray(),
+                d.getImage().getUrl().isEmpty() ? null : d.getImage().getUrl(),
+                d.getText().getRaw().isEmpty() ? null : d.getText().getRaw(),
+                d.getText().getUrl().isEmpty() ? null : d.getText().getUrl());
+    }
+
+    /** The input as given, without its bytes: callers know them, and they can be megabytes. */
+    public static com.clarifai.grpc.api.Input echo(com.clarifai.grpc.api.Input input) {
+        com.clarifai.grpc.api.Input.Builder out = input.toBuilder();
+        if (out.getData().hasImage()) out.getDataBuilder().getImageBuilder().clearBase64();
+        return out.build();
+    }
+
+    /** A cache of concept names for one request's outputs. */
+    public Map<String, String> names() {
+        return new HashMap<>();
+    }
+
+    public Data data(Model model, Predictor.Prediction prediction, OutputConfig config, Map<String, String> names) {
+        Data.Builder data = Data.newBuilder();
+        if (prediction instanceof Predictor.Prediction.Embedding e) {
+            Embedding.Builder embedding = Embedding.newBuilder().setNumDimensions(e.vector().length);
+            for (float v : e.vector()) embedding.addVector(v);
+            return data.addEmbeddings(embedding).build();
+        }
+        List<Predictor.Scored> scored = ((Predictor.Prediction.Concepts) prediction).concepts();
+        Set<String> selected = config.getSelectConceptsList().stream().map(com.clarifai.grpc.api.Concept::getId).collect(Collectors.toSet());
+        int max = config.getMaxConcepts() > 0 ? config.getMaxConcepts() : Integer.MAX_VALUE;
+        scored.stream()
+                .filter(s -> selected.isEmpty() ? s.value() >= config.getMinValue() : selected.contains(s.id()))
+                .limit(selected.isEmpty() ? max : Long.MAX_VALUE)
+                .forEach(s -> data.addConcepts(com.clarifai.grpc.api.Concept.newBuilder()
+                        .setId(s.id()).setName(s.name() != null ? s.name() : name(model, s.id(), names))
+                        .setValue((float) s.value()).setAppId(model.appId())));
+        return data.build();
+    }
+
+    private String name(Model model, String conceptId, Map<String, String> names) {
+        return names.computeIfAbsent(conceptId, id -> {
+            try {
+                return concepts.get(model.userId(), model.appId(), id).name();
+            } catch (ApiException deletedSinceTraining) {
+                return id;
+            }
+        });
+    }
+}
