@@ -8,7 +8,7 @@ import com.clarifai.grpc.api.DeleteAppRequest;
 import com.clarifai.grpc.api.GetAppRequest;
 import com.clarifai.grpc.api.GetKeyRequest;
 import com.clarifai.grpc.api.Key;
-import com.clarifai.grpc.api.ListWorkflowsRequest;
+import com.clarifai.grpc.api.ListTasksRequest;
 import com.clarifai.grpc.api.ListKeysRequest;
 import com.clarifai.grpc.api.ListScopesRequest;
 import com.clarifai.grpc.api.ListStatusCodesRequest;
@@ -191,7 +191,7 @@ abstract class AuthorizationMatrixTest {
                         "GET", "/v2/users/alice/keys/0123abcd", 11101, 404),
                 new Row("alice PAT", "PostApps", PostAppsRequest.newBuilder().setUserAppId(ids("alice", ""))
                         .addApps(App.newBuilder().setId("a1")).build(), "POST", "/v2/users/alice/apps", 40010, 409),
-                new Row("app key", "ListWorkflows", ListWorkflowsRequest.getDefaultInstance(), "GET", "/v2/workflows", 10040, 501),
+                new Row("app key", "ListTasks", ListTasksRequest.getDefaultInstance(), "GET", "/v2/tasks", 10040, 501),
                 new Row("no credential", "ListStatusCodes", ListStatusCodesRequest.getDefaultInstance(), "GET", "/v2/status_codes", 10000, 200)));
         return rows.stream().map(Arguments::of);
     }
