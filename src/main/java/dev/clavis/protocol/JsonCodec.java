@@ -74,7 +74,8 @@ public final class JsonCodec {
 
     public String print(Message message) {
         try {
-            return printer.print(message);
+            String json = printer.print(message);
+            return LegacyOutputInfo.applies(message.getDescriptorForType()) ? LegacyOutputInfo.addTypeExt(json) : json;
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("response not printable as JSON", e);
         }
@@ -110,7 +111,10 @@ public final class JsonCodec {
         }
     }
 
-    /** Adds the declared default of every absent {@code cl_default_float} field, recursively. */
+    /**
+     * Adds the declared default of every absent {@code cl_default_float} field, and turns a
+     * boolean given for one into 1 or 0, recursively.
+     */
     private void fillDefaults(JsonElement element, Descriptor type) {
         if (element.isJsonArray()) {
             element.getAsJsonArray().forEach(e -> fillDefaults(e, type));
@@ -122,6 +126,12 @@ public final class JsonCodec {
             JsonElement value = object.has(f.getName()) ? object.get(f.getName()) : object.get(f.getJsonName());
             Float declared = defaults.get(f);
             if (declared != null && value == null) object.addProperty(f.getName(), declared);
+            // Older clients send concept values as booleans ("value": true): 1 and 0.
+            if (declared != null && value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isBoolean()) {
+                object.remove(f.getName());
+                object.remove(f.getJsonName());
+                object.addProperty(f.getName(), value.getAsBoolean() ? 1.0 : 0.0);
+            }
             if (value != null && f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) fillDefaults(value, f.getMessageType());
         }
     }
