@@ -14,6 +14,7 @@ import dev.clavis.concepts.ConceptService;
 import dev.clavis.config.Config;
 import dev.clavis.db.Database;
 import dev.clavis.db.RevocationFeed;
+import dev.clavis.inputs.AnnotationHandlers;
 import dev.clavis.inputs.InputDownloads;
 import dev.clavis.inputs.InputHandlers;
 import dev.clavis.inputs.InputService;
@@ -157,6 +158,7 @@ public final class Clavis implements AutoCloseable {
 
         Handlers handlers = register(new AppHandlers(apps), new KeyHandlers(keys), new ScopeHandlers(scopes, methods, apps),
                 new UserHandlers(users), new StatusCodeHandlers(), new ConceptHandlers(concepts), new InputHandlers(inputs),
+                new AnnotationHandlers(inputs),
                 modelHandlers, predictHandlers, workflowHandlers, searchHandlers);
         Dispatcher dispatcher = new Dispatcher(handlers, authenticator, new AccessControl(scopes, apps::find),
                 new RateLimiter(config.rateLimit()));
@@ -180,6 +182,7 @@ public final class Clavis implements AutoCloseable {
     /** Every implemented RPC, in one readable place. */
     private static Handlers register(AppHandlers apps, KeyHandlers keys, ScopeHandlers scopes, UserHandlers users,
                                      StatusCodeHandlers statusCodes, ConceptHandlers concepts, InputHandlers inputs,
+                                     AnnotationHandlers annotations,
                                      ModelHandlers models, PredictHandlers predict, WorkflowHandlers workflows,
                                      SearchHandlers search) {
         return new Handlers()
@@ -215,6 +218,12 @@ public final class Clavis implements AutoCloseable {
                 .on(V2Grpc.getDeleteInputMethod(), inputs::deleteInput)
                 .on(V2Grpc.getDeleteInputsMethod(), inputs::deleteInputs)
                 .on(V2Grpc.getGetInputCountMethod(), inputs::getInputCount)
+                .on(V2Grpc.getPostAnnotationsMethod(), annotations::postAnnotations)
+                .on(V2Grpc.getListAnnotationsMethod(), annotations::listAnnotations)
+                .on(V2Grpc.getGetAnnotationMethod(), annotations::getAnnotation)
+                .on(V2Grpc.getPatchAnnotationsMethod(), annotations::patchAnnotations)
+                .on(V2Grpc.getDeleteAnnotationMethod(), annotations::deleteAnnotation)
+                .on(V2Grpc.getDeleteAnnotationsMethod(), annotations::deleteAnnotations)
                 .on(V2Grpc.getPostModelsMethod(), models::postModels)
                 .on(V2Grpc.getListModelsMethod(), models::listModels)
                 .on(V2Grpc.getPostModelsSearchesMethod(), models::postModelsSearches)

@@ -61,7 +61,6 @@ public final class ModelHandlers {
     }
 
     public MultiModelResponse listModels(Call call, ListModelsRequest request) {
-        requireApp(call);
         return multi(call, models.list(call.userId(), call.appId(), request.getModelTypeId(), "",
                 Page.of(request.getPage(), request.getPerPage())));
     }
@@ -141,13 +140,6 @@ public final class ModelHandlers {
         ModelType t = ModelType.of(request.getModelTypeId())
                 .orElseThrow(() -> new ApiException(StatusCode.MODEL_DOES_NOT_EXIST, "Model type '" + request.getModelTypeId() + "' not found."));
         return SingleModelTypeResponse.newBuilder().setModelType(type(t)).build();
-    }
-
-    /** Listing across apps is not offered: name the app (an app key does). */
-    private static void requireApp(Call call) {
-        if (!call.target().hasApp()) {
-            throw new ApiException(StatusCode.CONN_KEY_INVALID, "Must provide app_id: models are listed per app.");
-        }
     }
 
     private static ModelService.ModelDraft draft(com.clarifai.grpc.api.Model m) {

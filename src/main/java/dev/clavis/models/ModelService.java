@@ -82,8 +82,13 @@ public final class ModelService {
         return new Described(model, version);
     }
 
+    /** An app's models; with no app (a PAT on the user-level route), the user's models in all apps. */
     public List<Described> list(String userId, String appId, String typeId, String namePrefix, Page page) {
         ModelStore store = jdbi.onDemand(ModelStore.class);
+        if (appId.isEmpty()) {
+            return store.listForUser(userId, typeId, page.perPage(), page.offset()).stream()
+                    .map(m -> new Described(m, store.latestTrained(userId, m.appId(), m.id()).orElse(null))).toList();
+        }
         String escaped = namePrefix.toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_");
         return store.list(userId, appId, typeId, escaped + "%", page.perPage(), page.offset()).stream()
                 .map(m -> new Described(m, store.latestTrained(userId, appId, m.id()).orElse(null))).toList();

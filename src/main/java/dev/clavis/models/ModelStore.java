@@ -37,6 +37,13 @@ public interface ModelStore {
             """)
     List<Model> list(String userId, String appId, String typeId, String namePrefix, int limit, long offset);
 
+    /** A user's models across all their apps. */
+    @SqlQuery("""
+            SELECT * FROM models WHERE user_id = :userId AND (:typeId = '' OR model_type_id = :typeId)
+            ORDER BY created_at DESC, app_id, id LIMIT :limit OFFSET :offset
+            """)
+    List<Model> listForUser(String userId, String typeId, int limit, long offset);
+
     @SqlUpdate("""
             UPDATE models SET name = :name, description = :description, concepts = :concepts,
                               mutually_exclusive = :mutuallyExclusive, modified_at = :now

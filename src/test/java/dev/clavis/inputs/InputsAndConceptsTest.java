@@ -199,6 +199,39 @@ class InputsAndConceptsTest {
         assertTrue(server.rest("GET", "/v2/concepts?per_page=2", keyA, null).body().getAsJsonArray("concepts").size() <= 2);
     }
 
+    @Test
+    void annotations_are_the_concepts_on_inputs() {
+        server.createApp("alice", "notes", false);
+        String key = server.appKey("alice", "notes", List.of("All"), List.of());
+        assertEquals(10000, server.rest("POST", "/v2/inputs", key, "{\"inputs\":[{\"id\":\"n1\",\"data\":{\"text\":{\"raw\":\"hi\"}}}]}").code());
+
+        TestServer.Reply posted = server.rest("POST", "/v2/annotations", key,
+                "{\"annotations\":[{\"input_id\":\"n1\",\"data\":{\"concepts\":[{\"id\":\"greeting\"},{\"id\":\"question\",\"value\":0}]}}]}");
+        assertEquals(10000, posted.code(), posted.body().toString());
+        assertEquals(2, posted.body().getAsJsonArray("annotations").size());
+
+        JsonArray listed = server.rest("GET", "/v2/annotations?input_ids=n1", key, null).body().getAsJsonArray("annotations");
+        assertEquals(2, listed.size());
+        String greetingId = listed.asList().stream().map(a -> a.getAsJsonObject())
+                .filter(a -> a.getAsJsonObject("data").getAsJsonArray("concepts").get(0).getAsJsonObject().get("id").getAsString().equals("greeting"))
+                .findFirst().orElseThrow().get("id").getAsString();
+        assertEquals(10000, server.rest("GET", "/v2/inputs/n1/annotations/" + greetingId, key, null).code());
+        assertEquals(1, concept(server.rest("GET", "/v2/inputs/n1", key, null).body().getAsJsonObject("input")
+                .getAsJsonObject("data").getAsJsonArray("concepts"), "greeting").get("value").getAsInt());
+
+        assertEquals(200, server.rest("DELETE", "/v2/inputs/n1/annotations/" + greetingId, key, null).http());
+        assertEquals(1, server.rest("GET", "/v2/annotations", key, null).body().getAsJsonArray("annotations").size());
+        assertEquals(200, server.rest("DELETE", "/v2/annotations", key, "{\"input_ids\":[\"n1\"]}").http());
+        assertEquals(0, server.rest("GET", "/v2/annotations", key, null).body().getAsJsonArray("annotations").size());
+        assertEquals(404, server.rest("GET", "/v2/inputs/n1/annotations/" + greetingId, key, null).http());
+
+        String reader = server.appKey("alice", "notes", List.of("Annotations:Get"), List.of());
+        TestServer.Reply refused = server.rest("POST", "/v2/annotations", reader,
+                "{\"annotations\":[{\"input_id\":\"n1\",\"data\":{\"concepts\":[{\"id\":\"x\"}]}}]}");
+        assertEquals(11007, refused.code());
+        assertTrue(refused.details().contains("Annotations:Add"), refused.details());
+    }
+
     private static JsonObject concept(JsonArray concepts, String id) {
         return concepts.asList().stream().map(c -> c.getAsJsonObject()).filter(c -> c.get("id").getAsString().equals(id))
                 .findFirst().orElseThrow(() -> new AssertionError("no concept " + id + " in " + concepts));

@@ -208,6 +208,48 @@ class ModelsAndPredictionTest {
                 "another user's public app is read-only");
     }
 
+    @Test
+    void hostile_predict_inputs_get_their_own_status_and_never_a_5xx() {
+        String model = MAIN + "color-recognition/outputs";
+        TestServer.Reply reply = server.rest("POST", model, pat, "{\"inputs\":["
+                + imageInput(TestImages.solid(Color.BLUE, 16, 16, "png")) + ","
+                + imageInput("garbage".getBytes()) + ","
+                + imageInput(TestImages.pngDeclaring(60_000, 60_000)) + ","
+                + "{\"data\":{\"image\":{\"url\":\"http://127.0.0.1:9/x.png\"}}},"
+                + "{\"data\":{\"image\":{\"url\":\"http://10.0.0.1/x.png\"}}},"
+                + "{\"data\":{\"image\":{\"url\":\"http://169.254.169.254/latest/meta-data/\"}}},"
+                + "{\"data\":{\"image\":{\"url\":\"http://localhost:9/x.png\"}}},"
+                + "{\"data\":{\"image\":{\"url\":\"file:///etc/passwd\"}}}]}");
+        assertEquals(10010, reply.code(), reply.body().toString());
+        assertEquals(200, reply.http());
+        List<Integer> codes = reply.body().getAsJsonArray("outputs").asList().stream()
+                .map(o -> o.getAsJsonObject().getAsJsonObject("status").get("code").getAsInt()).toList();
+        assertEquals(List.of(10000, 30101, 30105, 30002, 30002, 30002, 30002, 30106), codes);
+
+        StringJoiner many = new StringJoiner(",");
+        for (int i = 0; i < 129; i++) many.add("{\"data\":{\"text\":{\"raw\":\"t\"}}}");
+        TestServer.Reply tooMany = server.rest("POST", MAIN + "text-embedding/outputs", pat, "{\"inputs\":[" + many + "]}");
+        assertEquals(40001, tooMany.code());
+        assertEquals(400, tooMany.http());
+
+        TestServer.Reply unknownModel = server.rest("POST", MAIN + "no-such-model/outputs", pat, "{\"inputs\":[{\"data\":{\"text\":{\"raw\":\"t\"}}}]}");
+        assertEquals(21200, unknownModel.code());
+        assertEquals(404, unknownModel.http());
+        TestServer.Reply unknownVersion = server.rest("POST", MAIN + "color-recognition/versions/0123456789abcdef0123456789abcdef/outputs", pat,
+                "{\"inputs\":[{\"data\":{\"text\":{\"raw\":\"t\"}}}]}");
+        assertEquals(21200, unknownVersion.code());
+        assertEquals(404, unknownVersion.http());
+    }
+
+    @Test
+    void a_pat_lists_models_across_its_apps_on_the_user_route() {
+        server.createApp("alice", "second", false);
+        server.rest("POST", "/v2/users/alice/apps/second/models", pat, "{\"model\":{\"id\":\"in-second\",\"model_type_id\":\"text-embedder\"}}");
+        JsonArray models = server.rest("GET", "/v2/users/alice/models?per_page=100", pat, null).body().getAsJsonArray("models");
+        assertTrue(models.asList().stream().anyMatch(m -> m.getAsJsonObject().get("id").getAsString().equals("in-second")));
+        assertTrue(models.asList().stream().anyMatch(m -> m.getAsJsonObject().get("app_id").getAsString().equals("studio")));
+    }
+
     private JsonObject awaitVersion(String model, String version) throws InterruptedException {
         long deadline = System.currentTimeMillis() + PATIENCE_MILLIS;
         JsonObject v;
