@@ -16,13 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A load generator, not a test: starts Clavis on loopback over a fresh SQLite database, then
@@ -32,8 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Run with {@code bench/myscopes [requests] [threads]}.
  */
 public final class MyScopesLoad {
-    private static final long MAX_SECONDS = 120;
-
     public static void main(String[] args) throws Exception {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 4;
@@ -56,62 +48,24 @@ public final class MyScopesLoad {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             HttpRequest rest = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + clavis.httpPort() + "/v2/myscopes"))
                     .header("Authorization", "Key " + key).build();
-            Call restCall = () -> {
+            Load.Call restCall = () -> {
                 HttpResponse<String> r = http.send(rest, HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) throw new IllegalStateException("HTTP " + r.statusCode() + " " + r.body());
             };
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", clavis.grpcPort()).usePlaintext().build();
             V2Grpc.V2BlockingStub stub = V2Grpc.newBlockingStub(channel).withCallCredentials(new ClarifaiCallCredentials(key));
-            Call grpcCall = () -> {
+            Load.Call grpcCall = () -> {
                 int code = stub.myScopes(MyScopesRequest.getDefaultInstance()).getStatus().getCodeValue();
                 if (code != 10000) throw new IllegalStateException("status " + code);
             };
 
-            measure("warm-up REST", restCall, Math.min(requests, 5_000), threads);
-            measure("warm-up gRPC", grpcCall, Math.min(requests, 5_000), threads);
-            measure("REST MyScopes", restCall, requests, threads);
-            measure("gRPC MyScopes", grpcCall, requests, threads);
+            Load.measure("warm-up REST", restCall, Math.min(requests, 5_000), threads);
+            Load.measure("warm-up gRPC", grpcCall, Math.min(requests, 5_000), threads);
+            Load.measure("REST MyScopes", restCall, requests, threads);
+            Load.measure("gRPC MyScopes", grpcCall, requests, threads);
             channel.shutdownNow();
         } finally {
             clavis.close();
         }
-    }
-
-    @FunctionalInterface
-    interface Call {
-        void run() throws Exception;
-    }
-
-    private static void measure(String name, Call call, int requests, int threads) throws Exception {
-        long[] latencies = new long[requests];
-        AtomicInteger next = new AtomicInteger();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MAX_SECONDS);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        long started = System.nanoTime();
-        Future<?>[] workers = new Future<?>[threads];
-        for (int t = 0; t < threads; t++) {
-            workers[t] = pool.submit(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < requests && System.nanoTime() < deadline) {
-                    long s = System.nanoTime();
-                    call.run();
-                    latencies[i] = System.nanoTime() - s;
-                }
-                return null;
-            });
-        }
-        for (Future<?> w : workers) w.get();
-        double seconds = (System.nanoTime() - started) / 1e9;
-        pool.shutdown();
-        int done = Math.min(next.get(), requests);
-        long[] sorted = Arrays.copyOf(latencies, done);
-        Arrays.sort(sorted);
-        System.out.printf("%-14s %6d req in %5.2f s = %7.0f req/s; latency p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms%n",
-                name, done, seconds, done / seconds, ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99),
-                sorted[done - 1] / 1e6);
-    }
-
-    private static double ms(long[] sorted, double quantile) {
-        return sorted[(int) Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] / 1e6;
     }
 }

@@ -18,6 +18,11 @@ public final class ColorRecognizer {
     private final String[] names;
     private final int[] rgb;
     private final double[][] lab;
+    /**
+     * Nearest palette entry per colour at 5 bits a channel, filled as colours are met: the Lab
+     * search over 147 colours costs far more than the lookup. Races only recompute an entry.
+     */
+    private final short[] nearestCache = new short[1 << 15];
 
     /** One colour of the image: hex id such as {@code #ff0000}, W3C name, share of the image. */
     public record Share(String hex, String name, double share) {}
@@ -27,6 +32,7 @@ public final class ColorRecognizer {
         names = new String[n];
         rgb = new int[n];
         lab = new double[n][];
+        java.util.Arrays.fill(nearestCache, (short) -1);
         int i = 0;
         for (Map.Entry<String, Integer> e : NamedColors.ALL.entrySet()) {
             names[i] = e.getKey();
@@ -60,6 +66,17 @@ public final class ColorRecognizer {
     }
 
     private int nearest(int pixel) {
+        int bucket = ((pixel >> 9) & 0x7C00) | ((pixel >> 6) & 0x3E0) | ((pixel >> 3) & 0x1F);
+        short cached = nearestCache[bucket];
+        if (cached >= 0) return cached;
+        // The bucket's centre stands for every colour in it.
+        int centre = ((bucket >> 10) << 19 | 0x40000) | (((bucket >> 5) & 0x1F) << 11 | 0x400) | ((bucket & 0x1F) << 3 | 0x4);
+        int found = nearestTo(centre);
+        nearestCache[bucket] = (short) found;
+        return found;
+    }
+
+    private int nearestTo(int pixel) {
         double[] p = lab(pixel);
         int best = 0;
         double bestDistance = Double.MAX_VALUE;
