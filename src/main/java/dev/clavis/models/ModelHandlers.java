@@ -97,9 +97,10 @@ public final class ModelHandlers {
 
     /** Trains a new version in the background; the answer shows it queued (21103). */
     public SingleModelResponse postModelVersions(Call call, PostModelVersionsRequest request) {
-        ModelVersion version = training.start(call.userId(), call.appId(), request.getModelId());
-        ModelService.Described model = models.get(call.userId(), call.appId(), request.getModelId(), version.id());
-        return single(call, model);
+        ModelVersion queued = training.start(call.userId(), call.appId(), request.getModelId());
+        // The version as queued: training may already have moved it on, and says so when asked.
+        ModelService.Described model = models.get(call.userId(), call.appId(), request.getModelId(), queued.id());
+        return single(call, new ModelService.Described(model.model(), queued));
     }
 
     public MultiModelVersionResponse listModelVersions(Call call, ListModelVersionsRequest request) {
