@@ -7,7 +7,10 @@ import dev.clavis.concepts.ConceptService;
 import dev.clavis.media.Media;
 import dev.clavis.media.MediaLoader;
 import dev.clavis.media.MediaRejected;
+import com.clarifai.grpc.api.status.StatusCode;
 import dev.clavis.protocol.ApiException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,9 @@ import java.util.stream.Collectors;
  * (min_value, max_concepts, select_concepts) applied.
  */
 public final class Outputs {
+    /** How long one request may spend downloading the inputs it names by URL. */
+    public static final Duration FETCH_BUDGET = Duration.ofSeconds(30);
+
     private final MediaLoader media;
     private final ConceptService concepts;
 
@@ -28,8 +34,17 @@ public final class Outputs {
         this.concepts = concepts;
     }
 
-    public Media load(com.clarifai.grpc.api.Input input) throws MediaRejected {
+    /**
+     * Reads an input's media. Past {@code deadline}, inputs by URL are refused rather than
+     * fetched: a request of 128 slow URLs must not hold its caller for half an hour.
+     */
+    public Media load(com.clarifai.grpc.api.Input input, Instant deadline) throws MediaRejected {
         Data d = input.getData();
+        boolean byUrl = !d.getImage().getUrl().isEmpty() || !d.getText().getUrl().isEmpty();
+        if (byUrl && Instant.now().isAfter(deadline)) {
+            throw new MediaRejected(StatusCode.INPUT_DOWNLOAD_FAILED,
+                    "Download skipped: the request's time for downloads (" + FETCH_BUDGET.toSeconds() + " s) ran out.");
+        }
         return media.load(
                 d.getImage().getBase64().isEmpty() ? null : d.getImage().getBase64().toByteArray(),
                 d.getImage().getUrl().isEmpty() ? null : d.getImage().getUrl(),
@@ -42,6 +57,11 @@ public final class Outputs {
         com.clarifai.grpc.api.Input.Builder out = input.toBuilder();
         if (out.getData().hasImage()) out.getDataBuilder().getImageBuilder().clearBase64();
         return out.build();
+    }
+
+    /** When a request starting now must stop downloading. */
+    public static Instant fetchDeadline() {
+        return Instant.now().plus(FETCH_BUDGET);
     }
 
     /** A cache of concept names for one request's outputs. */

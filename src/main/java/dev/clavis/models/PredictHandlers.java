@@ -12,6 +12,7 @@ import dev.clavis.protocol.Call;
 import dev.clavis.protocol.Statuses;
 import dev.clavis.protocol.Timestamps;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -52,13 +53,14 @@ public final class PredictHandlers {
         OutputConfig config = request.getModel().getOutputInfo().getOutputConfig();
         com.clarifai.grpc.api.Model modelView = modelViews.toProto(described);
         Map<String, String> names = outputs.names();
+        Instant deadline = Outputs.fetchDeadline();
         MultiOutputResponse.Builder response = MultiOutputResponse.newBuilder();
         int failed = 0;
         for (com.clarifai.grpc.api.Input input : request.getInputsList()) {
             Output.Builder output = Output.newBuilder().setId(Secrets.newId()).setCreatedAt(Timestamps.of(clock.instant()))
                     .setModel(modelView).setInput(Outputs.echo(input));
             try {
-                Predictor.Prediction prediction = predictor.run(described.model(), version, outputs.load(input));
+                Predictor.Prediction prediction = predictor.run(described.model(), version, outputs.load(input, deadline));
                 output.setData(outputs.data(described.model(), prediction, config, names))
                         .setStatus(Statuses.of(StatusCode.SUCCESS, null));
             } catch (MediaRejected e) {

@@ -106,7 +106,7 @@ public final class SearchHandlers {
 
     private Media media(com.clarifai.grpc.api.Input input) {
         try {
-            return outputs.load(input);
+            return outputs.load(input, Outputs.fetchDeadline());
         } catch (MediaRejected e) {
             throw new ApiException(StatusCode.SEARCH_INVALID_REQUEST, "The search's image or text: " + e.getMessage());
         }

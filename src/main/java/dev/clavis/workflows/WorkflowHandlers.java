@@ -31,6 +31,7 @@ import dev.clavis.protocol.Page;
 import dev.clavis.protocol.Statuses;
 import dev.clavis.protocol.Timestamps;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,9 +101,10 @@ public final class WorkflowHandlers {
         }
         PostWorkflowResultsResponse.Builder response = PostWorkflowResultsResponse.newBuilder().setWorkflow(toProto(workflow));
         Map<String, String> names = outputs.names();
+        Instant deadline = Outputs.fetchDeadline();
         int failed = 0;
         for (com.clarifai.grpc.api.Input input : request.getInputsList()) {
-            WorkflowResult result = run(workflow, nodeModels, input, request.getOutputConfig(), names);
+            WorkflowResult result = run(workflow, nodeModels, input, request.getOutputConfig(), names, deadline);
             if (result.getStatus().getCode() != StatusCode.SUCCESS) failed++;
             response.addResults(result);
         }
@@ -115,12 +117,12 @@ public final class WorkflowHandlers {
 
     /** One input through every node, in order; a node fed by a failed node fails too. */
     private WorkflowResult run(Workflow workflow, Map<String, ModelService.Described> nodeModels, com.clarifai.grpc.api.Input input,
-                               OutputConfig config, Map<String, String> names) {
+                               OutputConfig config, Map<String, String> names, Instant deadline) {
         WorkflowResult.Builder result = WorkflowResult.newBuilder().setId(Secrets.newId()).setCreatedAt(Timestamps.of(clock.instant()))
                 .setInput(Outputs.echo(input));
         Media media;
         try {
-            media = outputs.load(input);
+            media = outputs.load(input, deadline);
         } catch (MediaRejected e) {
             return result.setStatus(Statuses.of(e.code(), e.getMessage())).build();
         }
