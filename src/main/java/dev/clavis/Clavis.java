@@ -40,6 +40,7 @@ import dev.clavis.protocol.JsonCodec;
 import dev.clavis.protocol.MethodTable;
 import dev.clavis.protocol.RestFront;
 import dev.clavis.protocol.StatusCodeHandlers;
+import dev.clavis.portal.Portal;
 import dev.clavis.search.SearchHandlers;
 import dev.clavis.search.SearchService;
 import dev.clavis.users.LoginEndpoint;
@@ -171,6 +172,7 @@ public final class Clavis implements AutoCloseable {
             RestFront.write(ctx, up ? 200 : 503, up ? "{\"status\":\"ok\"}" : "{\"status\":\"database unavailable\"}");
         });
         rest.install(http);
+        new Portal(users, apps, keys, scopes, authenticator, config.sessionLifetime(), config.portalSignup()).install(http);
 
         Server grpc = Grpc.newServerBuilderForPort(config.grpcPort(), grpcCredentials(config))
                 .addService(GrpcFront.service(methods, dispatcher))

@@ -96,11 +96,16 @@ public final class Main implements Runnable {
                         + "(env CLAVIS_FETCH_ALLOW_HOSTS; default none).")
         List<String> fetchAllowHosts = List.of();
 
+        @Option(names = "--portal-signup", negatable = true, defaultValue = "${env:CLAVIS_PORTAL_SIGNUP:-true}", fallbackValue = "true",
+                description = "Whether anyone may sign up in the portal (env CLAVIS_PORTAL_SIGNUP; default true).")
+        boolean portalSignup;
+
         @Override
         public Integer call() throws InterruptedException {
             Config config = storage.config().withPorts(port, grpcPort).withGrpcTls(tlsCert, tlsKey)
                     .withLimits(maxBodyBytes, rateLimit)
-                    .withFetchAllowHosts(fetchAllowHosts == null ? java.util.Set.of() : java.util.Set.copyOf(fetchAllowHosts));
+                    .withFetchAllowHosts(fetchAllowHosts == null ? java.util.Set.of() : java.util.Set.copyOf(fetchAllowHosts))
+                    .withPortalSignup(portalSignup);
             Clavis clavis = Clavis.create(config).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

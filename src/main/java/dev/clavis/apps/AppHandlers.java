@@ -29,7 +29,7 @@ public final class AppHandlers {
                 .map(a -> new AppService.AppDraft(a.getId(), a.getName(), a.getDescription(),
                         a.getVisibility().getGettableValue(), a.hasMetadata() ? Structs.toJson(a.getMetadata()) : null))
                 .toList();
-        return multi(apps.create(call.userId(), drafts));
+        return multi(apps.create(call.userId(), drafts).stream().map(AppService.Created::app).toList());
     }
 
     public MultiAppResponse listApps(Call call, ListAppsRequest request) {

@@ -45,8 +45,11 @@ public final class AppService {
         this.clock = clock;
     }
 
+    /** A new app and its first key, whose secret only this return value holds. */
+    public record Created(App app, KeyService.Issued key) {}
+
     /** Creates the apps, each with its first key, all or none. */
-    public List<App> create(String ownerId, List<AppDraft> drafts) {
+    public List<Created> create(String ownerId, List<AppDraft> drafts) {
         requireCount(drafts.size());
         Set<String> ids = new HashSet<>();
         List<AppDraft> valid = new ArrayList<>();
@@ -61,14 +64,14 @@ public final class AppService {
         long now = clock.millis();
         return jdbi.inTransaction(h -> {
             AppStore apps = h.attach(AppStore.class);
-            List<App> created = new ArrayList<>();
+            List<Created> created = new ArrayList<>();
             for (AppDraft d : valid) {
                 if (apps.find(ownerId, d.id()).isPresent()) {
                     throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "App '" + d.id() + "' already exists.");
                 }
                 apps.insert(ownerId, d.id(), d.name(), d.description(), d.visibility(), d.metadata(), now);
-                keys.createAppKey(h, ownerId, d.id());
-                created.add(apps.find(ownerId, d.id()).orElseThrow());
+                KeyService.Issued key = keys.createAppKey(h, ownerId, d.id());
+                created.add(new Created(apps.find(ownerId, d.id()).orElseThrow(), key));
             }
             return created;
         });

@@ -82,6 +82,16 @@ public final class ScopeCatalog {
         return required.stream().filter(s -> !held.contains(s)).toList();
     }
 
+    /** The exposed scopes by resource ("Inputs", "Models", ...); All, Predict and Search under "General". */
+    public Map<String, List<String>> byResource() {
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        for (String scope : exposed()) {
+            String group = scope.contains(":") ? scope.substring(0, scope.indexOf(':')) : "General";
+            groups.computeIfAbsent(group, g -> new ArrayList<>()).add(scope);
+        }
+        return groups;
+    }
+
     /** What {@link #expand} adds to a single scope, for ListScopes. */
     public List<String> dependenciesOf(String scope) {
         List<String> expanded = new ArrayList<>(expand(List.of(scope)));

@@ -16,6 +16,7 @@ import java.util.Set;
  * @param maxImagePixels the largest image (width × height) decoded; larger ones are refused
  * @param fetchAllowHosts hosts or addresses that input URLs may name although they are loopback or
  *                       private (by default none: such URLs are refused)
+ * @param portalSignup   whether anyone may create an account in the portal
  */
 public record Config(
         String host,
@@ -29,36 +30,42 @@ public record Config(
         int rateLimit,
         Duration sessionLifetime,
         long maxImagePixels,
-        Set<String> fetchAllowHosts) {
+        Set<String> fetchAllowHosts,
+        boolean portalSignup) {
 
     public static Config defaults() {
         return new Config("0.0.0.0", 8080, 18080, Path.of("data"), null, null, null,
-                8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L, Set.of());
+                8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L, Set.of(), true);
     }
 
     public Config withPorts(int http, int grpc) {
-        return new Config(host, http, grpc, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts);
+        return new Config(host, http, grpc, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup);
     }
 
     public Config withDatabase(Path dir, String url) {
-        return new Config(host, httpPort, grpcPort, dir, url, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts);
+        return new Config(host, httpPort, grpcPort, dir, url, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup);
     }
 
     public Config withGrpcTls(Path cert, Path key) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, cert, key, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts);
+        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, cert, key, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup);
     }
 
     public Config withLimits(int bodyBytes, int perSecond) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, bodyBytes, perSecond, sessionLifetime, maxImagePixels, fetchAllowHosts);
+        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, bodyBytes, perSecond, sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup);
     }
 
     public Config withMaxImagePixels(long pixels) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, pixels, fetchAllowHosts);
+        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, pixels, fetchAllowHosts, portalSignup);
     }
 
     public Config withFetchAllowHosts(Set<String> hosts) {
         return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit,
-                sessionLifetime, maxImagePixels, Set.copyOf(hosts));
+                sessionLifetime, maxImagePixels, Set.copyOf(hosts), portalSignup);
+    }
+
+    public Config withPortalSignup(boolean enabled) {
+        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit,
+                sessionLifetime, maxImagePixels, fetchAllowHosts, enabled);
     }
 
     /** The JDBC URL to open: the configured one, or SQLite in the data directory. */
@@ -107,6 +114,6 @@ public record Config(
         return "Config[host=" + host + ", port=" + httpPort + ", grpcPort=" + grpcPort + ", database=" + masked(jdbcUrl())
                 + ", grpcTls=" + grpcTls() + ", maxBodyBytes=" + maxBodyBytes + ", rateLimit=" + rateLimit
                 + ", sessionLifetime=" + sessionLifetime + ", maxImagePixels=" + maxImagePixels
-                + ", fetchAllowHosts=" + fetchAllowHosts + "]";
+                + ", fetchAllowHosts=" + fetchAllowHosts + ", portalSignup=" + portalSignup + "]";
     }
 }

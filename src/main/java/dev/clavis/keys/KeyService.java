@@ -100,6 +100,17 @@ public final class KeyService {
         });
     }
 
+    /** Ends a session (sign-out): its token stops working at once, here and on other nodes. */
+    public void endSession(String sessionSecret) {
+        Optional<Credential> ended = jdbi.inTransaction(h -> {
+            KeyStore store = h.attach(KeyStore.class);
+            Optional<Credential> session = store.findByHash(Secrets.hash(sessionSecret)).filter(c -> c.kind() == CredentialKind.SESSION);
+            session.ifPresent(c -> store.delete(c.publicId()));
+            return session;
+        });
+        ended.ifPresent(c -> revocations.key(c.publicId()));
+    }
+
     public List<Credential> list(String userId, Optional<CredentialKind> kind, boolean notExpired, Page page) {
         return jdbi.onDemand(KeyStore.class).list(userId, kind.map(Enum::name).orElse(""),
                 notExpired ? clock.millis() : 0, page.perPage(), page.offset());

@@ -58,6 +58,8 @@ public final class RestFront {
         app.exception(Exception.class, (e, ctx) -> reply(ctx, dispatcher.fault(ctx.method() + " " + ctx.path(), e)));
         app.error(404, ctx -> {
             if (ctx.path().startsWith("/v2/")) return; // already a Clarifai answer from serve()
+            String type = ctx.res().getContentType();
+            if (type != null && type.startsWith("text/html")) return; // a page that says what is missing
             reply(ctx, dispatcher.reject(ctx.method() + " " + ctx.path(),
                     ApiException.notFound("No such path: check the url of your request.")));
         });

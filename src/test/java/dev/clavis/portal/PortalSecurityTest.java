@@ -1,0 +1,130 @@
+package dev.clavis.portal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clavis.testing.Browser;
+import dev.clavis.testing.TestDatabases;
+import dev.clavis.testing.TestServer;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The portal's defences, checked over plain HTTP: cookie flags, CSRF, escaping, throttling, sign-out. */
+class PortalSecurityTest {
+    private TestServer server;
+
+    @BeforeEach
+    void start() {
+        server = new TestServer(TestDatabases.Kind.SQLITE);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private Browser signedUp(String user) {
+        Browser browser = new Browser(server.baseUrl);
+        HttpResponse<String> signup = browser.post("/signup", "user_id", user, "email", user + "@example.com", "password", TestServer.PASSWORD);
+        assertEquals(302, signup.statusCode(), signup.body());
+        return browser;
+    }
+
+    @Test
+    void the_session_cookie_is_http_only_same_site_strict_and_secure_behind_tls() {
+        Browser browser = new Browser(server.baseUrl);
+        HttpResponse<String> signup = browser.post("/signup", "user_id", "alice", "email", "alice@example.com", "password", TestServer.PASSWORD);
+        String cookie = signup.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("clavis_session=")).findFirst().orElseThrow();
+        assertTrue(cookie.contains("HttpOnly"), cookie);
+        assertTrue(cookie.contains("SameSite=Strict"), cookie);
+        assertTrue(cookie.contains("Max-Age="), cookie);
+        assertFalse(cookie.contains("Secure"), "plain HTTP cannot carry a Secure cookie: " + cookie);
+
+        // Behind a TLS-terminating proxy, which says so in X-Forwarded-Proto.
+        HttpResponse<String> overTls = new Browser(server.baseUrl, "X-Forwarded-Proto", "https")
+                .post("/signin", "email", "alice@example.com", "password", TestServer.PASSWORD);
+        assertEquals(302, overTls.statusCode());
+        assertTrue(overTls.headers().allValues("Set-Cookie").stream().anyMatch(c -> c.startsWith("clavis_session=") && c.contains("Secure")));
+    }
+
+    @Test
+    void a_state_change_without_the_csrf_token_is_refused_and_changes_nothing() {
+        Browser browser = signedUp("alice");
+        assertEquals(403, browser.post("/apps", "app_id", "sneaky").statusCode());
+        assertEquals(403, browser.post("/apps", "app_id", "sneaky", "csrf", "0".repeat(64)).statusCode());
+        assertTrue(server.clavis.apps().find("alice", "sneaky").isEmpty());
+        assertEquals(302, browser.post("/apps", "app_id", "fine", "csrf", browser.csrf("/apps")).statusCode());
+        assertTrue(server.clavis.apps().find("alice", "fine").isPresent());
+
+        Browser other = signedUp("mallory");
+        String malloryToken = other.csrf("/apps");
+        assertEquals(403, browser.post("/apps/fine/delete", "confirm", "yes", "csrf", malloryToken).statusCode(),
+                "another session's token is no good either");
+        assertTrue(server.clavis.apps().find("alice", "fine").isPresent());
+    }
+
+    @Test
+    void user_text_is_escaped() {
+        Browser browser = signedUp("alice");
+        browser.post("/apps", "app_id", "safe", "csrf", browser.csrf("/apps"));
+        HttpResponse<String> created = browser.post("/apps/safe/keys", "csrf", browser.csrf("/apps"),
+                "description", "<script>alert(1)</script>", "scopes", "Predict");
+        assertEquals(302, created.statusCode(), created.body());
+        String page = browser.get("/apps/safe/settings").body();
+        assertTrue(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "shown as text");
+        assertFalse(page.contains("<script>alert(1)</script>"));
+    }
+
+    @Test
+    void sign_in_is_throttled_per_account_and_never_says_whether_it_exists() {
+        signedUp("alice");
+        Browser attacker = new Browser(server.baseUrl);
+        HttpResponse<String> wrongPassword = attacker.post("/signin", "email", "alice@example.com", "password", "nope nope");
+        HttpResponse<String> noSuchUser = attacker.post("/signin", "email", "nobody@example.com", "password", "nope nope");
+        assertEquals(401, wrongPassword.statusCode());
+        assertEquals(401, noSuchUser.statusCode());
+        assertTrue(wrongPassword.body().contains("Wrong email or password.") && noSuchUser.body().contains("Wrong email or password."));
+
+        for (int i = 0; i < 4; i++) attacker.post("/signin", "email", "alice@example.com", "password", "guess " + i);
+        HttpResponse<String> locked = attacker.post("/signin", "email", "alice@example.com", "password", TestServer.PASSWORD);
+        assertEquals(429, locked.statusCode(), "even the right password waits out the window");
+        assertTrue(locked.body().contains("Too many sign-in attempts"));
+        assertTrue(attacker.cookie("clavis_session").isEmpty());
+    }
+
+    @Test
+    void sign_out_ends_the_session_on_the_server() {
+        Browser browser = signedUp("alice");
+        String token = browser.cookie("clavis_session").orElseThrow().getValue();
+        assertEquals(10000, server.send("GET", "/v2/users/alice/keys", null, "X-Clarifai-Session-Token", token).code());
+        assertEquals(302, browser.post("/signout", "csrf", browser.csrf("/apps")).statusCode());
+
+        HttpResponse<String> replayed = new Browser(server.baseUrl, "Cookie", "clavis_session=" + token).get("/apps");
+        assertEquals(302, replayed.statusCode(), "the old cookie leads to sign-in");
+        assertTrue(replayed.headers().firstValue("Location").orElse("").endsWith("/signin"));
+        assertEquals(11009, server.send("GET", "/v2/users/alice/keys", null, "X-Clarifai-Session-Token", token).code());
+    }
+
+    @Test
+    void sign_up_can_be_switched_off() {
+        try (TestServer closed = new TestServer(TestDatabases.Kind.SQLITE, c -> c.withPortalSignup(false))) {
+            Browser browser = new Browser(closed.baseUrl);
+            HttpResponse<String> signup = browser.get("/signup");
+            assertEquals(404, signup.statusCode());
+            assertTrue(signup.body().contains("Sign-up is off"), signup.body());
+            assertEquals(404, browser.post("/signup", "user_id", "x", "email", "x@example.com", "password", TestServer.PASSWORD).statusCode());
+            assertTrue(closed.clavis.users().find("x").isEmpty());
+        }
+    }
+
+    @Test
+    void pages_refuse_framing_and_caching() {
+        HttpResponse<String> page = new Browser(server.baseUrl).get("/signin");
+        assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse(""));
+        assertEquals("no-store", page.headers().firstValue("Cache-Control").orElse(""));
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
+    }
+}
