@@ -9,6 +9,7 @@ import dev.clavis.auth.PasswordHasher;
 import dev.clavis.auth.RateLimiter;
 import dev.clavis.auth.Revocations;
 import dev.clavis.auth.ScopeCatalog;
+import dev.clavis.auth.SecretVault;
 import dev.clavis.concepts.ConceptHandlers;
 import dev.clavis.concepts.ConceptService;
 import dev.clavis.config.Config;
@@ -134,7 +135,8 @@ public final class Clavis implements AutoCloseable {
         RevocationFeed feed = database.isSqlite() ? null : new RevocationFeed(database);
         Revocations revocations = new Revocations(authenticator, feed == null ? message -> { } : feed::publish);
         if (feed != null) feed.start(revocations::apply);
-        KeyService keys = new KeyService(database.jdbi(), scopes, methods, revocations, clock, config.sessionLifetime());
+        KeyService keys = new KeyService(database.jdbi(), scopes, methods, revocations, clock, config.sessionLifetime(),
+                SecretVault.of(config.secretKey()));
         AppService apps = new AppService(database.jdbi(), keys, revocations, clock);
         UserService users = new UserService(database.jdbi(), new PasswordHasher(), clock);
         ConceptService concepts = new ConceptService(database.jdbi(), clock);

@@ -100,12 +100,19 @@ public final class Main implements Runnable {
                 description = "Whether anyone may sign up in the portal (env CLAVIS_PORTAL_SIGNUP; default true).")
         boolean portalSignup;
 
+        @Option(names = "--secret-key-file", defaultValue = "${env:CLAVIS_SECRET_KEY_FILE}",
+                description = "File holding a base64 32-byte master key; with it the portal can copy keys after creation "
+                        + "(env CLAVIS_SECRET_KEY_FILE; default none: secrets are shown once).")
+        Path secretKeyFile;
+
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() throws InterruptedException, java.io.IOException {
             Config config = storage.config().withPorts(port, grpcPort).withGrpcTls(tlsCert, tlsKey)
                     .withLimits(maxBodyBytes, rateLimit)
                     .withFetchAllowHosts(fetchAllowHosts == null ? java.util.Set.of() : java.util.Set.copyOf(fetchAllowHosts))
-                    .withPortalSignup(portalSignup);
+                    .withPortalSignup(portalSignup)
+                    .withSecretKey(secretKeyFile == null ? null
+                            : java.util.Base64.getDecoder().decode(java.nio.file.Files.readString(secretKeyFile).strip()));
             Clavis clavis = Clavis.create(config).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

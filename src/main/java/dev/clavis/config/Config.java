@@ -17,6 +17,8 @@ import java.util.Set;
  * @param fetchAllowHosts hosts or addresses that input URLs may name although they are loopback or
  *                       private (by default none: such URLs are refused)
  * @param portalSignup   whether anyone may create an account in the portal
+ * @param secretKey      32-byte master key: with it, key secrets are kept sealed so the portal can
+ *                       copy them later; null keeps only hashes (secrets shown once)
  */
 public record Config(
         String host,
@@ -31,41 +33,47 @@ public record Config(
         Duration sessionLifetime,
         long maxImagePixels,
         Set<String> fetchAllowHosts,
-        boolean portalSignup) {
+        boolean portalSignup,
+        byte[] secretKey) {
 
     public static Config defaults() {
         return new Config("0.0.0.0", 8080, 18080, Path.of("data"), null, null, null,
-                8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L, Set.of(), true);
+                8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L, Set.of(), true, null);
     }
 
     public Config withPorts(int http, int grpc) {
-        return new Config(host, http, grpc, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup);
+        return new Config(host, http, grpc, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup, secretKey);
     }
 
     public Config withDatabase(Path dir, String url) {
-        return new Config(host, httpPort, grpcPort, dir, url, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup);
+        return new Config(host, httpPort, grpcPort, dir, url, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup, secretKey);
     }
 
     public Config withGrpcTls(Path cert, Path key) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, cert, key, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup);
+        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, cert, key, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup, secretKey);
     }
 
     public Config withLimits(int bodyBytes, int perSecond) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, bodyBytes, perSecond, sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup);
+        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, bodyBytes, perSecond, sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup, secretKey);
     }
 
     public Config withMaxImagePixels(long pixels) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, pixels, fetchAllowHosts, portalSignup);
+        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, pixels, fetchAllowHosts, portalSignup, secretKey);
     }
 
     public Config withFetchAllowHosts(Set<String> hosts) {
         return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit,
-                sessionLifetime, maxImagePixels, Set.copyOf(hosts), portalSignup);
+                sessionLifetime, maxImagePixels, Set.copyOf(hosts), portalSignup, secretKey);
     }
 
     public Config withPortalSignup(boolean enabled) {
         return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit,
-                sessionLifetime, maxImagePixels, fetchAllowHosts, enabled);
+                sessionLifetime, maxImagePixels, fetchAllowHosts, enabled, secretKey);
+    }
+
+    public Config withSecretKey(byte[] key) {
+        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit,
+                sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup, key == null ? null : key.clone());
     }
 
     /** The JDBC URL to open: the configured one, or SQLite in the data directory. */
@@ -93,6 +101,7 @@ public record Config(
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("max-body-bytes: at least 1024");
         if (rateLimit < 0) throw new IllegalArgumentException("rate-limit: 0 (off) or more");
         if (maxImagePixels < 1) throw new IllegalArgumentException("max-image-pixels: at least 1");
+        if (secretKey != null && secretKey.length != 32) throw new IllegalArgumentException("secret-key: 32 bytes, base64-encoded");
         if (sessionLifetime.isNegative() || sessionLifetime.isZero()) {
             throw new IllegalArgumentException("session lifetime must be positive");
         }
@@ -114,6 +123,7 @@ public record Config(
         return "Config[host=" + host + ", port=" + httpPort + ", grpcPort=" + grpcPort + ", database=" + masked(jdbcUrl())
                 + ", grpcTls=" + grpcTls() + ", maxBodyBytes=" + maxBodyBytes + ", rateLimit=" + rateLimit
                 + ", sessionLifetime=" + sessionLifetime + ", maxImagePixels=" + maxImagePixels
-                + ", fetchAllowHosts=" + fetchAllowHosts + ", portalSignup=" + portalSignup + "]";
+                + ", fetchAllowHosts=" + fetchAllowHosts + ", portalSignup=" + portalSignup
+                + ", recoverableSecrets=" + (secretKey != null) + "]";
     }
 }

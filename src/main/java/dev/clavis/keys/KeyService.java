@@ -7,6 +7,7 @@ import dev.clavis.auth.Credential;
 import dev.clavis.auth.CredentialKind;
 import dev.clavis.auth.ScopeCatalog;
 import dev.clavis.auth.Secret;
+import dev.clavis.auth.SecretVault;
 import dev.clavis.auth.Secrets;
 import dev.clavis.protocol.ApiException;
 import dev.clavis.protocol.MethodTable;
@@ -38,6 +39,7 @@ public final class KeyService {
     private final Revocations revocations;
     private final Clock clock;
     private final Duration sessionLifetime;
+    private final SecretVault vault;
 
     /** A key to create. {@code appUserId}/{@code appId} are empty for PATs. */
     public record KeyDraft(CredentialKind kind, String description, List<String> scopes, List<String> endpoints,
@@ -51,7 +53,8 @@ public final class KeyService {
     public record Issued(Credential credential, Secret secret) {}
 
     public KeyService(Jdbi jdbi, ScopeCatalog scopes, MethodTable methods, Revocations revocations, Clock clock,
-                      Duration sessionLifetime) {
+                      Duration sessionLifetime, SecretVault vault) {
+        this.vault = vault;
         this.jdbi = jdbi;
         this.scopes = scopes;
         this.endpoints = methods.methods().stream().map(RpcMethod::endpoint).collect(Collectors.toUnmodifiableSet());
@@ -98,6 +101,29 @@ public final class KeyService {
             return insert(h, new Prepared(CredentialKind.SESSION, userId, null, "Session", List.of(ScopeCatalog.ALL),
                     List.of(), expires));
         });
+    }
+
+    /** Whether secrets are kept sealed, so that they can be revealed again. */
+    public boolean recoverable() {
+        return vault.enabled();
+    }
+
+    /**
+     * A key's secret again, for its owner's "copy": only with the vault open, and every reveal is
+     * recorded (who, from where, when; never the secret).
+     */
+    public Secret reveal(String userId, String idOrSecret, String address) {
+        KeyStore store = jdbi.onDemand(KeyStore.class);
+        Credential key = find(store, userId, idOrSecret);
+        String sealed = store.sealed(key.publicId()).filter(s -> vault.enabled())
+                .orElseThrow(() -> ApiException.badRequest("This key's secret is not kept: it was shown once, when created."));
+        store.auditReveal(key.publicId(), userId, address, clock.millis());
+        return vault.open(key.publicId(), sealed);
+    }
+
+    /** How often a key's secret has been revealed. */
+    public int revealCount(String publicId) {
+        return jdbi.onDemand(KeyStore.class).revealCount(publicId);
     }
 
     /** Ends a session (sign-out): its token stops working at once, here and on other nodes. */
@@ -205,6 +231,9 @@ public final class KeyService {
         h.attach(KeyStore.class).insert(publicId, secret.hash(), secret.displayPrefix(), p.kind().name(), p.userId(),
                 p.appId(), p.description(), KeyStore.join(p.scopes()), KeyStore.join(p.endpoints()), now.toEpochMilli(),
                 p.expiresAt() == null ? null : p.expiresAt().toEpochMilli());
+        if (p.kind() != CredentialKind.SESSION) {
+            vault.seal(publicId, secret).ifPresent(sealed -> h.attach(KeyStore.class).seal(publicId, sealed));
+        }
         Credential credential = new Credential(publicId, p.kind(), p.userId(), p.appId(), p.description(), p.scopes(),
                 p.endpoints(), secret.displayPrefix(), Instant.ofEpochMilli(now.toEpochMilli()), p.expiresAt(), null);
         return new Issued(credential, secret);

@@ -30,6 +30,21 @@ public interface KeyStore {
     void insert(String publicId, String secretHash, String displayPrefix, String kind, String userId, String appId,
                 String description, String scopes, String endpoints, long createdAt, Long expiresAt);
 
+    @SqlUpdate("UPDATE credentials SET sealed_secret = :sealed WHERE public_id = :publicId")
+    int seal(String publicId, String sealed);
+
+    @SqlQuery("SELECT sealed_secret FROM credentials WHERE public_id = :publicId AND sealed_secret IS NOT NULL")
+    Optional<String> sealed(String publicId);
+
+    @SqlUpdate("""
+            INSERT INTO secret_reveals (public_id, user_id, address, revealed_at)
+            VALUES (:publicId, :userId, :address, :at)
+            """)
+    void auditReveal(String publicId, String userId, String address, long at);
+
+    @SqlQuery("SELECT COUNT(*) FROM secret_reveals WHERE public_id = :publicId")
+    int revealCount(String publicId);
+
     @SqlQuery("SELECT " + COLUMNS + " FROM credentials WHERE secret_hash = :secretHash")
     Optional<Credential> findByHash(String secretHash);
 

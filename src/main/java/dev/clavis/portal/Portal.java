@@ -32,6 +32,7 @@ import java.util.Optional;
 /** The portal's routes. Every state-changing request is a POST with the session's CSRF token. */
 public final class Portal {
     private static final Duration THROTTLE_WINDOW = Duration.ofMinutes(15);
+    private static final org.slf4j.Logger audit = org.slf4j.LoggerFactory.getLogger("clavis.audit");
 
     private final UserService users;
     private final AppService apps;
@@ -95,6 +96,14 @@ public final class Portal {
             keys.delete(caller.userId(), ctx.pathParam("key"));
             flash(ctx, new Flash("The key was deleted; requests with it now fail.", null));
             ctx.redirect("/apps/" + ctx.pathParam("app") + "/settings");
+        }));
+        app.post("/apps/{app}/keys/{key}/reveal", ctx -> signedIn(ctx, true).ifPresent(caller -> {
+            reveal(ctx, caller, "API key");
+            ctx.redirect("/apps/" + ctx.pathParam("app") + "/settings");
+        }));
+        app.post("/account/pats/{key}/reveal", ctx -> signedIn(ctx, true).ifPresent(caller -> {
+            reveal(ctx, caller, "Personal access token");
+            ctx.redirect("/account/security");
         }));
         app.get("/account/security", ctx -> signedIn(ctx, false).ifPresent(caller -> securityPage(ctx, caller)));
         app.get("/account/pats/new", ctx -> signedIn(ctx, false).ifPresent(caller -> patForm(ctx, caller)));
@@ -176,7 +185,7 @@ public final class Portal {
             AppService.Created created = apps.create(caller.userId(),
                     List.of(new AppService.AppDraft(id, id, nz(ctx.formParam("description")), App.PRIVATE, null))).get(0);
             flash(ctx, new Flash("App " + id + " created with an API key of scope All.",
-                    new NewSecret("The app's API key", created.key().secret().reveal())));
+                    newSecret("The app's API key", created.key().secret().reveal())));
             ctx.redirect("/apps/" + id + "/settings");
         } catch (ApiException e) {
             ctx.status(HttpStatus.BAD_REQUEST);
@@ -189,7 +198,7 @@ public final class Portal {
         Flash flash = takeFlash(ctx);
         render(ctx, "portal/app.jte", params("page", page(ctx, caller, app.name(), flash, error), "app", app,
                 "keys", keys.listForApp(caller.userId(), app.id(), dev.clavis.protocol.Page.of(1, 1000)),
-                "created", flash.secret()));
+                "created", flash.secret(), "recoverable", keys.recoverable()));
     }
 
     private void saveApp(Context ctx, Caller caller) {
@@ -235,7 +244,7 @@ public final class Portal {
         try {
             KeyService.Issued issued = keys.create(caller, caller.userId(), List.of(new KeyService.KeyDraft(CredentialKind.APP_KEY,
                     nz(ctx.formParam("description")), ctx.formParams("scopes"), List.of(), caller.userId(), appId, null))).get(0);
-            flash(ctx, new Flash("API key created.", new NewSecret("New API key", issued.secret().reveal())));
+            flash(ctx, new Flash("API key created.", newSecret("New API key", issued.secret().reveal())));
             ctx.redirect("/apps/" + appId + "/settings");
         } catch (ApiException e) {
             ctx.status(HttpStatus.BAD_REQUEST);
@@ -260,7 +269,7 @@ public final class Portal {
         Flash flash = takeFlash(ctx);
         render(ctx, "portal/security.jte", params("page", page(ctx, caller, "Security", flash, null),
                 "pats", keys.list(caller.userId(), Optional.of(CredentialKind.PAT), false, dev.clavis.protocol.Page.of(1, 1000)),
-                "created", flash.secret()));
+                "created", flash.secret(), "recoverable", keys.recoverable()));
     }
 
     private void patForm(Context ctx, Caller caller) {
@@ -275,12 +284,24 @@ public final class Portal {
         try {
             KeyService.Issued issued = keys.create(caller, caller.userId(), List.of(new KeyService.KeyDraft(CredentialKind.PAT,
                     nz(ctx.formParam("description")), ctx.formParams("scopes"), List.of(), "", "", null))).get(0);
-            flash(ctx, new Flash("Personal access token created.", new NewSecret("New personal access token", issued.secret().reveal())));
+            flash(ctx, new Flash("Personal access token created.", newSecret("New personal access token", issued.secret().reveal())));
         } catch (ApiException e) {
             flash(ctx, new Flash(null, null));
             ctx.status(HttpStatus.BAD_REQUEST);
         }
         ctx.redirect("/account/security");
+    }
+
+    /** An audited "copy": the secret again, for the next page; one log line without it. */
+    private void reveal(Context ctx, Caller caller, String what) {
+        String publicId = ctx.pathParam("key");
+        String secret = keys.reveal(caller.userId(), publicId, ctx.ip()).reveal();
+        audit.info("reveal credential={} user={} address={}", publicId, caller.userId(), ctx.ip());
+        flash(ctx, new Flash(what + " shown again; the reveal is recorded.", new NewSecret(what, secret, NewSecret.KEPT)));
+    }
+
+    private NewSecret newSecret(String label, String value) {
+        return new NewSecret(label, value, keys.recoverable() ? NewSecret.KEPT : NewSecret.SHOWN_ONCE);
     }
 
     private Page page(Context ctx, Caller caller, String title, Flash flash, String error) {

@@ -64,7 +64,10 @@ abstract class StoreContractTest {
         jdbi = database.jdbi();
         Authenticator authenticator = new Authenticator(h -> jdbi.onDemand(KeyStore.class).findByHash(h), clock);
         Revocations revocations = new Revocations(authenticator, message -> { });
-        keys = new KeyService(jdbi, new ScopeCatalog(METHODS), METHODS, revocations, clock, Duration.ofHours(1));
+        byte[] masterKey = new byte[32];
+        new java.security.SecureRandom().nextBytes(masterKey);
+        keys = new KeyService(jdbi, new ScopeCatalog(METHODS), METHODS, revocations, clock, Duration.ofHours(1),
+                dev.clavis.auth.SecretVault.of(masterKey));
         apps = new AppService(jdbi, keys, revocations, clock);
         users = new UserService(jdbi, new PasswordHasher(), clock);
         Images images = new Images(1_000_000);
@@ -226,6 +229,19 @@ abstract class StoreContractTest {
         assertEquals(Optional.empty(), store.find("alice", "data", "img"));
         assertEquals(Optional.empty(), store.content("alice", "data", "txt"));
         assertEquals(Optional.empty(), jdbi.onDemand(dev.clavis.concepts.ConceptStore.class).find("alice", "data", "red"));
+    }
+
+    @Test
+    void a_sealed_secret_is_revealed_to_its_owner_and_each_reveal_is_recorded() {
+        apps.create("alice", List.of(new AppService.AppDraft("vault", "", "", 0, null)));
+        KeyService.Issued issued = keys.create(null, "alice", List.of(draft(CredentialKind.APP_KEY, "vault", List.of("All")))).get(0);
+        String publicId = issued.credential().publicId();
+        assertEquals(issued.secret().reveal(), keys.reveal("alice", publicId, "127.0.0.1").reveal());
+        keys.reveal("alice", publicId, "127.0.0.1");
+        assertEquals(2, jdbi.onDemand(KeyStore.class).revealCount(publicId));
+        assertThrows(ApiException.class, () -> keys.reveal("bob", publicId, "127.0.0.1"), "only the owner");
+        String sealed = jdbi.onDemand(KeyStore.class).sealed(publicId).orElseThrow();
+        assertTrue(!sealed.contains(issued.secret().reveal()), "stored sealed, not in the clear");
     }
 
     private static KeyService.KeyDraft draft(CredentialKind kind, String app, List<String> scopes) {

@@ -121,6 +121,36 @@ class PortalSecurityTest {
     }
 
     @Test
+    void with_a_master_key_copy_reveals_the_secret_again_and_each_reveal_is_recorded() {
+        byte[] masterKey = new byte[32];
+        new java.security.SecureRandom().nextBytes(masterKey);
+        try (TestServer kept = new TestServer(TestDatabases.Kind.SQLITE, c -> c.withSecretKey(masterKey))) {
+            Browser browser = new Browser(kept.baseUrl);
+            browser.post("/signup", "user_id", "alice", "email", "alice@example.com", "password", TestServer.PASSWORD);
+            browser.post("/apps", "app_id", "kept", "csrf", browser.csrf("/apps"));
+            String created = secretOn(browser.get("/apps/kept/settings").body());
+            String publicId = kept.clavis.keys().listForApp("alice", "kept", dev.clavis.protocol.Page.of(1, 1)).get(0).publicId();
+
+            assertEquals(403, browser.post("/apps/kept/keys/" + publicId + "/reveal").statusCode(), "CSRF applies");
+            assertEquals(302, browser.post("/apps/kept/keys/" + publicId + "/reveal", "csrf", browser.csrf("/apps")).statusCode());
+            assertEquals(created, secretOn(browser.get("/apps/kept/settings").body()));
+            assertEquals(1, kept.clavis.keys().revealCount(publicId));
+        }
+        Browser browser = signedUp("bob");
+        browser.post("/apps", "app_id", "once", "csrf", browser.csrf("/apps"));
+        String publicId = server.clavis.keys().listForApp("bob", "once", dev.clavis.protocol.Page.of(1, 1)).get(0).publicId();
+        HttpResponse<String> refused = browser.post("/apps/once/keys/" + publicId + "/reveal", "csrf", browser.csrf("/apps"));
+        assertEquals(400, refused.statusCode());
+        assertTrue(refused.body().contains("shown once"), refused.body());
+    }
+
+    private static String secretOn(String page) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("id=\"new-secret\">([^<]+)<").matcher(page);
+        assertTrue(m.find(), "a secret is shown");
+        return m.group(1);
+    }
+
+    @Test
     void pages_refuse_framing_and_caching() {
         HttpResponse<String> page = new Browser(server.baseUrl).get("/signin");
         assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse(""));
