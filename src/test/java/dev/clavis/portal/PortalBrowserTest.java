@@ -106,6 +106,10 @@ class PortalBrowserTest {
 
         open("/apps");
         screenshot("apps-list");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        open("/apps/gallery/settings");
+        screenshot("api-keys-narrow");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1200, 1000));
 
         open("/apps/gallery/keys/new");
         fill("description", "Predict only");

@@ -96,6 +96,17 @@ class PortalSecurityTest {
     }
 
     @Test
+    void sign_in_is_throttled_per_address_across_accounts() {
+        signedUp("alice");
+        Browser sprayer = new Browser(server.baseUrl);
+        for (int i = 0; i < 20; i++) {
+            assertEquals(401, sprayer.post("/signin", "email", "user" + i + "@example.com", "password", "spray").statusCode());
+        }
+        assertEquals(429, sprayer.post("/signin", "email", "alice@example.com", "password", TestServer.PASSWORD).statusCode(),
+                "the address is blocked for every account");
+    }
+
+    @Test
     void sign_out_ends_the_session_on_the_server() {
         Browser browser = signedUp("alice");
         String token = browser.cookie("clavis_session").orElseThrow().getValue();
