@@ -4,14 +4,18 @@ import dev.clavis.auth.CredentialKind;
 import dev.clavis.config.Config;
 import dev.clavis.keys.KeyService;
 import dev.clavis.protocol.ApiException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** The command line: {@code serve}, {@code users create}, {@code pats create}. */
 @Command(name = "clavis", mixinStandardHelpOptions = true, version = "clavis 0.1.0",
@@ -106,13 +110,13 @@ public final class Main implements Runnable {
         Path secretKeyFile;
 
         @Override
-        public Integer call() throws InterruptedException, java.io.IOException {
+        public Integer call() throws InterruptedException, IOException {
             Config config = storage.config().withPorts(port, grpcPort).withGrpcTls(tlsCert, tlsKey)
                     .withLimits(maxBodyBytes, rateLimit)
-                    .withFetchAllowHosts(fetchAllowHosts == null ? java.util.Set.of() : java.util.Set.copyOf(fetchAllowHosts))
+                    .withFetchAllowHosts(fetchAllowHosts == null ? Set.of() : Set.copyOf(fetchAllowHosts))
                     .withPortalSignup(portalSignup)
                     .withSecretKey(secretKeyFile == null ? null
-                            : java.util.Base64.getDecoder().decode(java.nio.file.Files.readString(secretKeyFile).strip()));
+                            : Base64.getDecoder().decode(Files.readString(secretKeyFile).strip()));
             Clavis clavis = Clavis.create(config).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -2,16 +2,15 @@ package dev.clavis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.clarifai.grpc.api.App;
 import com.clarifai.grpc.api.DeleteAppRequest;
 import com.clarifai.grpc.api.GetAppRequest;
 import com.clarifai.grpc.api.GetKeyRequest;
 import com.clarifai.grpc.api.Key;
-import com.clarifai.grpc.api.ListTasksRequest;
 import com.clarifai.grpc.api.ListKeysRequest;
 import com.clarifai.grpc.api.ListScopesRequest;
 import com.clarifai.grpc.api.ListStatusCodesRequest;
+import com.clarifai.grpc.api.ListTasksRequest;
 import com.clarifai.grpc.api.MyScopesRequest;
 import com.clarifai.grpc.api.PatchAppRequest;
 import com.clarifai.grpc.api.PostAppsRequest;

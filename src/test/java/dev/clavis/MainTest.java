@@ -3,7 +3,6 @@ package dev.clavis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.clavis.auth.CredentialKind;
 import dev.clavis.auth.Secrets;
 import dev.clavis.config.Config;

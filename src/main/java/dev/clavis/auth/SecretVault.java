@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 import javax.crypto.Cipher;
@@ -50,8 +51,8 @@ public final class SecretVault {
     public Secret open(String publicId, String sealed) {
         if (key == null) throw new IllegalStateException("the vault is closed");
         byte[] all = Base64.getDecoder().decode(sealed);
-        byte[] iv = java.util.Arrays.copyOf(all, IV_BYTES);
-        byte[] body = java.util.Arrays.copyOfRange(all, IV_BYTES, all.length);
+        byte[] iv = Arrays.copyOf(all, IV_BYTES);
+        byte[] body = Arrays.copyOfRange(all, IV_BYTES, all.length);
         return new Secret(new String(run(Cipher.DECRYPT_MODE, iv, publicId, body), StandardCharsets.UTF_8));
     }
 

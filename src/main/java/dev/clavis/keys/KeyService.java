@@ -1,10 +1,10 @@
 package dev.clavis.keys;
 
 import dev.clavis.apps.AppStore;
-import dev.clavis.auth.Revocations;
 import dev.clavis.auth.Caller;
 import dev.clavis.auth.Credential;
 import dev.clavis.auth.CredentialKind;
+import dev.clavis.auth.Revocations;
 import dev.clavis.auth.ScopeCatalog;
 import dev.clavis.auth.Secret;
 import dev.clavis.auth.SecretVault;

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 
@@ -138,7 +139,7 @@ public final class UrlFetcher {
             boolean mapped = isV4Mapped(b);
             if (mapped) {
                 try {
-                    return internal(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16)));
+                    return internal(InetAddress.getByAddress(Arrays.copyOfRange(b, 12, 16)));
                 } catch (UnknownHostException impossible) {
                     return true;
                 }

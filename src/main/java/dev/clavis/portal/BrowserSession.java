@@ -9,6 +9,8 @@ import dev.clavis.protocol.ApiException;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -60,8 +62,8 @@ final class BrowserSession {
     boolean csrfValid(Context ctx) {
         String token = token(ctx);
         String given = ctx.formParam("csrf");
-        return token != null && given != null && java.security.MessageDigest.isEqual(
-                csrf(token).getBytes(java.nio.charset.StandardCharsets.US_ASCII), given.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return token != null && given != null && MessageDigest.isEqual(
+                csrf(token).getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII));
     }
 
     private static boolean secure(Context ctx) {

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -340,7 +341,7 @@ public final class Portal {
 
     /** Template parameters; unlike Map.of, values may be null (a page without a new secret). */
     private static Map<String, Object> params(Object... keysAndValues) {
-        Map<String, Object> out = new java.util.HashMap<>();
+        Map<String, Object> out = new HashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) out.put((String) keysAndValues[i], keysAndValues[i + 1]);
         return out;
     }

@@ -3,7 +3,6 @@ package dev.clavis.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.clarifai.grpc.api.status.StatusCode;
 import dev.clavis.protocol.ApiException;
 import dev.clavis.protocol.MethodTable;

@@ -2,7 +2,6 @@ package dev.clavis.clients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.clarifai.channel.ClarifaiChannel;
 import com.clarifai.channel.JsonMarshaller;
 import com.clarifai.channel.http.ClarifaiHttpClient;

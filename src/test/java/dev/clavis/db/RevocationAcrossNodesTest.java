@@ -1,7 +1,6 @@
 package dev.clavis.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.clavis.testing.TestDatabases;
 import dev.clavis.testing.TestServer;
 import java.util.List;

@@ -2,7 +2,6 @@ package dev.clavis.inputs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.clarifai.grpc.api.Data;
 import com.clarifai.grpc.api.GetInputRequest;
 import com.clarifai.grpc.api.Image;

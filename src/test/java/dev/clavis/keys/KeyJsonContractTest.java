@@ -1,7 +1,6 @@
 package dev.clavis.keys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;

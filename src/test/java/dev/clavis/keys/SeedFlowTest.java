@@ -2,7 +2,6 @@ package dev.clavis.keys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.google.gson.JsonObject;
 import dev.clavis.testing.TestDatabases;
 import dev.clavis.testing.TestServer;

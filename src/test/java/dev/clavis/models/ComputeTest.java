@@ -2,7 +2,6 @@ package dev.clavis.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.clavis.models.compute.ColorRecognizer;
 import dev.clavis.models.compute.ImageEmbedder;
 import dev.clavis.models.compute.LogisticClassifier;

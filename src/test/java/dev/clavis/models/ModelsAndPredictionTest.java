@@ -2,7 +2,6 @@ package dev.clavis.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.clarifai.grpc.api.Data;
 import com.clarifai.grpc.api.Image;
 import com.clarifai.grpc.api.Input;

@@ -3,7 +3,6 @@ package dev.clavis.portal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.clavis.testing.Browser;
 import dev.clavis.testing.TestDatabases;
 import dev.clavis.testing.TestServer;

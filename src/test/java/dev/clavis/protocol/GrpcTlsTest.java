@@ -1,7 +1,6 @@
 package dev.clavis.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import com.clarifai.credentials.ClarifaiCallCredentials;
 import com.clarifai.grpc.api.GetAppRequest;
 import com.clarifai.grpc.api.V2Grpc;

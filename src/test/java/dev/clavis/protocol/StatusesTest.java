@@ -1,7 +1,6 @@
 package dev.clavis.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import com.clarifai.grpc.api.status.StatusCode;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package dev.clavis.models.compute;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +33,7 @@ public final class ColorRecognizer {
         names = new String[n];
         rgb = new int[n];
         lab = new double[n][];
-        java.util.Arrays.fill(nearestCache, (short) -1);
+        Arrays.fill(nearestCache, (short) -1);
         int i = 0;
         for (Map.Entry<String, Integer> e : NamedColors.ALL.entrySet()) {
             names[i] = e.getKey();

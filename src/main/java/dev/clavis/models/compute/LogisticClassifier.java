@@ -1,5 +1,6 @@
 package dev.clavis.models.compute;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -46,8 +47,8 @@ public final class LogisticClassifier {
         double[] gradB = new double[k];
         double[] p = new double[k];
         for (int it = 0; it < ITERATIONS; it++) {
-            for (double[] row : gradW) java.util.Arrays.fill(row, 0);
-            java.util.Arrays.fill(gradB, 0);
+            for (double[] row : gradW) Arrays.fill(row, 0);
+            Arrays.fill(gradB, 0);
             for (int i = 0; i < n; i++) {
                 probabilities(w, b, x[i], mutuallyExclusive, p);
                 for (int c = 0; c < k; c++) {
