@@ -45,6 +45,7 @@ import dev.clavis.protocol.StatusCodeHandlers;
 import dev.clavis.search.SearchHandlers;
 import dev.clavis.search.SearchService;
 import dev.clavis.users.LoginEndpoint;
+import dev.clavis.users.SignInThrottle;
 import dev.clavis.users.UserHandlers;
 import dev.clavis.users.UserService;
 import dev.clavis.workflows.WorkflowHandlers;
@@ -168,13 +169,15 @@ public final class Clavis implements AutoCloseable {
 
         RestFront rest = new RestFront(methods, dispatcher, json, config.maxBodyBytes());
         Javalin http = Javalin.create(rest::configure);
-        http.post("/v2/login", new LoginEndpoint(users, keys, rest)::handle);
+        // Five failures per account, twenty per address, per quarter of an hour: portal and API alike.
+        SignInThrottle signIns = new SignInThrottle(5, 20, Duration.ofMinutes(15));
+        http.post("/v2/login", new LoginEndpoint(users, keys, rest, signIns)::handle);
         http.get("/healthz", ctx -> {
             boolean up = database.healthy();
             RestFront.write(ctx, up ? 200 : 503, up ? "{\"status\":\"ok\"}" : "{\"status\":\"database unavailable\"}");
         });
         rest.install(http);
-        new Portal(users, apps, keys, scopes, authenticator, config.sessionLifetime(), config.portalSignup()).install(http);
+        new Portal(users, apps, keys, scopes, authenticator, signIns, config.sessionLifetime(), config.portalSignup()).install(http);
 
         Server grpc = Grpc.newServerBuilderForPort(config.grpcPort(), grpcCredentials(config))
                 .addService(GrpcFront.service(methods, dispatcher))

@@ -12,6 +12,7 @@ import dev.clavis.auth.CredentialKind;
 import dev.clavis.auth.ScopeCatalog;
 import dev.clavis.keys.KeyService;
 import dev.clavis.protocol.ApiException;
+import dev.clavis.users.SignInThrottle;
 import dev.clavis.users.User;
 import dev.clavis.users.UserService;
 import gg.jte.ContentType;
@@ -32,7 +33,6 @@ import java.util.Optional;
 
 /** The portal's routes. Every state-changing request is a POST with the session's CSRF token. */
 public final class Portal {
-    private static final Duration THROTTLE_WINDOW = Duration.ofMinutes(15);
     private static final org.slf4j.Logger audit = org.slf4j.LoggerFactory.getLogger("clavis.audit");
 
     private final UserService users;
@@ -40,7 +40,7 @@ public final class Portal {
     private final KeyService keys;
     private final ScopeCatalog scopes;
     private final BrowserSession sessions;
-    private final SignInThrottle throttle = new SignInThrottle(5, 20, THROTTLE_WINDOW);
+    private final SignInThrottle throttle;
     private final boolean signupEnabled;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
     /** One message (and at most one new secret) for the next page a session sees. */
@@ -50,7 +50,8 @@ public final class Portal {
     private record Flash(String notice, NewSecret secret) {}
 
     public Portal(UserService users, AppService apps, KeyService keys, ScopeCatalog scopes, Authenticator authenticator,
-                  Duration sessionLifetime, boolean signupEnabled) {
+                  SignInThrottle throttle, Duration sessionLifetime, boolean signupEnabled) {
+        this.throttle = throttle;
         this.users = users;
         this.apps = apps;
         this.keys = keys;

@@ -11,13 +11,14 @@ import dev.clavis.protocol.ApiException;
 import dev.clavis.protocol.RestFront;
 import dev.clavis.protocol.Statuses;
 import io.javalin.http.Context;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v2/login} with {@code {"email","password"}}: answers {@code {"status",
  * "v2_user_id","session_token"}}. Not part of the published protocol, so REST only. A wrong
- * email and a wrong password get the same answer.
+ * email and a wrong password get the same answer; repeated failures are throttled like the portal's.
  */
 public final class LoginEndpoint {
     private static final Logger log = LoggerFactory.getLogger("clavis.requests");
@@ -25,11 +26,13 @@ public final class LoginEndpoint {
     private final UserService users;
     private final KeyService keys;
     private final RestFront rest;
+    private final SignInThrottle throttle;
 
-    public LoginEndpoint(UserService users, KeyService keys, RestFront rest) {
+    public LoginEndpoint(UserService users, KeyService keys, RestFront rest, SignInThrottle throttle) {
         this.users = users;
         this.keys = keys;
         this.rest = rest;
+        this.throttle = throttle;
     }
 
     public void handle(Context ctx) {
@@ -40,8 +43,13 @@ public final class LoginEndpoint {
         int http;
         try {
             JsonObject body = parse(rest.body(ctx));
-            User user = users.verify(string(body, "email"), string(body, "password"))
-                    .orElseThrow(() -> new ApiException(StatusCode.CONN_CREDENTIALS_INVALID, "Wrong email or password."));
+            String email = string(body, "email");
+            if (!throttle.allowed(email, ctx.ip())) {
+                throw new ApiException(StatusCode.CONN_THROTTLED, "Too many sign-in attempts; wait a few minutes and try again.");
+            }
+            Optional<User> verified = users.verify(email, string(body, "password"));
+            if (verified.isEmpty()) throttle.failed(email, ctx.ip());
+            User user = verified.orElseThrow(() -> new ApiException(StatusCode.CONN_CREDENTIALS_INVALID, "Wrong email or password."));
             reply.addProperty("v2_user_id", user.id());
             reply.addProperty("session_token", keys.createSession(user.id()).secret().reveal());
             code = StatusCode.SUCCESS;

@@ -95,6 +95,20 @@ class PortalSecurityTest {
     }
 
     @Test
+    void guesses_through_the_api_and_the_portal_count_together() {
+        signedUp("alice");
+        String wrong = "{\"email\":\"alice@example.com\",\"password\":\"wrong guess\"}";
+        for (int i = 0; i < 3; i++) assertEquals(11002, server.send("POST", "/v2/login", wrong).code());
+        Browser attacker = new Browser(server.baseUrl);
+        for (int i = 0; i < 2; i++) attacker.post("/signin", "email", "alice@example.com", "password", "wrong guess");
+        TestServer.Reply api = server.send("POST", "/v2/login", "{\"email\":\"alice@example.com\",\"password\":\""
+                + TestServer.PASSWORD + "\"}");
+        assertEquals(11005, api.code());
+        assertEquals(429, api.http());
+        assertEquals(429, attacker.post("/signin", "email", "alice@example.com", "password", TestServer.PASSWORD).statusCode());
+    }
+
+    @Test
     void sign_in_is_throttled_per_address_across_accounts() {
         signedUp("alice");
         Browser sprayer = new Browser(server.baseUrl);
