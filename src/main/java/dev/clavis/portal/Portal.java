@@ -107,7 +107,7 @@ public final class Portal {
             reveal(ctx, caller, "Personal access token");
             ctx.redirect("/account/security");
         }));
-        app.get("/account/security", ctx -> signedIn(ctx, false).ifPresent(caller -> securityPage(ctx, caller)));
+        app.get("/account/security", ctx -> signedIn(ctx, false).ifPresent(caller -> securityPage(ctx, caller, null)));
         app.get("/account/pats/new", ctx -> signedIn(ctx, false).ifPresent(caller -> patForm(ctx, caller)));
         app.post("/account/pats", ctx -> signedIn(ctx, true).ifPresent(caller -> createPat(ctx, caller)));
         app.post("/account/pats/{key}/delete", ctx -> signedIn(ctx, true).ifPresent(caller -> {
@@ -256,6 +256,11 @@ public final class Portal {
 
     private void editKey(Context ctx, Caller caller) {
         String appId = ctx.pathParam("app");
+        if (ctx.formParams("scopes").isEmpty()) {
+            ctx.status(HttpStatus.BAD_REQUEST);
+            appPage(ctx, caller, "Choose at least one scope; nothing was changed.");
+            return;
+        }
         try {
             keys.patch(caller, caller.userId(), "overwrite", List.of(new KeyService.KeyChange(ctx.pathParam("key"),
                     nz(ctx.formParam("description")), ctx.formParams("scopes"), List.of(), null)));
@@ -267,9 +272,9 @@ public final class Portal {
         }
     }
 
-    private void securityPage(Context ctx, Caller caller) {
+    private void securityPage(Context ctx, Caller caller, String error) {
         Flash flash = takeFlash(ctx);
-        render(ctx, "portal/security.jte", params("page", page(ctx, caller, "Security", flash, null),
+        render(ctx, "portal/security.jte", params("page", page(ctx, caller, "Security", flash, error),
                 "pats", keys.list(caller.userId(), Optional.of(CredentialKind.PAT), false, dev.clavis.protocol.Page.of(1, 1000)),
                 "created", flash.secret(), "recoverable", keys.recoverable()));
     }
@@ -287,11 +292,11 @@ public final class Portal {
             KeyService.Issued issued = keys.create(caller, caller.userId(), List.of(new KeyService.KeyDraft(CredentialKind.PAT,
                     nz(ctx.formParam("description")), ctx.formParams("scopes"), List.of(), "", "", null))).get(0);
             flash(ctx, new Flash("Personal access token created.", newSecret("New personal access token", issued.secret().reveal())));
+            ctx.redirect("/account/security");
         } catch (ApiException e) {
-            flash(ctx, new Flash(null, null));
             ctx.status(HttpStatus.BAD_REQUEST);
+            securityPage(ctx, caller, e.details());
         }
-        ctx.redirect("/account/security");
     }
 
     /** An audited "copy": the secret again, for the next page; one log line without it. */

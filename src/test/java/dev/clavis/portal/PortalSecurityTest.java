@@ -7,6 +7,7 @@ import dev.clavis.testing.Browser;
 import dev.clavis.testing.TestDatabases;
 import dev.clavis.testing.TestServer;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -172,6 +173,22 @@ class PortalSecurityTest {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("id=\"new-secret\">([^<]+)<").matcher(page);
         assertTrue(m.find(), "a secret is shown");
         return m.group(1);
+    }
+
+    @Test
+    void forms_without_scopes_say_so_and_change_nothing() {
+        Browser browser = signedUp("alice");
+        browser.post("/apps", "app_id", "scoped", "csrf", browser.csrf("/apps"));
+        HttpResponse<String> noScopes = browser.post("/apps/scoped/keys", "csrf", browser.csrf("/apps"), "description", "none");
+        assertEquals(400, noScopes.statusCode());
+        assertTrue(noScopes.body().contains("Choose at least one scope"), noScopes.body());
+        String publicId = server.clavis.keys().listForApp("alice", "scoped", dev.clavis.protocol.Page.of(1, 1)).get(0).publicId();
+        HttpResponse<String> edit = browser.post("/apps/scoped/keys/" + publicId, "csrf", browser.csrf("/apps"), "description", "x");
+        assertEquals(400, edit.statusCode());
+        assertEquals(List.of("All"), server.clavis.keys().get("alice", publicId).scopes());
+        HttpResponse<String> badPat = browser.post("/account/pats", "csrf", browser.csrf("/apps"), "scopes", "No:Such");
+        assertEquals(400, badPat.statusCode());
+        assertTrue(badPat.body().contains("Unknown scope"), badPat.body());
     }
 
     @Test
