@@ -10,6 +10,7 @@ import dev.clavis.auth.Caller;
 import dev.clavis.auth.Credential;
 import dev.clavis.auth.CredentialKind;
 import dev.clavis.auth.ScopeCatalog;
+import dev.clavis.auth.Secrets;
 import dev.clavis.keys.KeyService;
 import dev.clavis.protocol.ApiException;
 import dev.clavis.users.SignInThrottle;
@@ -30,10 +31,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The portal's routes. Every state-changing request is a POST with the session's CSRF token. */
 public final class Portal {
-    private static final org.slf4j.Logger audit = org.slf4j.LoggerFactory.getLogger("clavis.audit");
+    private static final Logger audit = LoggerFactory.getLogger("clavis.audit");
 
     private final UserService users;
     private final AppService apps;
@@ -43,7 +46,7 @@ public final class Portal {
     private final SignInThrottle throttle;
     private final boolean signupEnabled;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
-    /** One message (and at most one new secret) for the next page a session sees. */
+    /** One message (and at most one new secret) for the next page a session sees, by session hash. */
     private final Cache<String, Flash> flashes = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(5)).maximumSize(10_000).build();
     private final String dependencies;
 
@@ -75,7 +78,7 @@ public final class Portal {
                 "signupEnabled", signupEnabled)));
         app.post("/signin", this::signIn);
         app.get("/signup", ctx -> {
-            if (!signupEnabled) throw new ApiException(com.clarifai.grpc.api.status.StatusCode.CONN_DOES_NOT_EXIST, "Sign-up is off.");
+            if (!signupEnabled) throw ApiException.notFound("Sign-up is off.");
             render(ctx, "portal/signup.jte", Map.of("page", Page.anonymous("Sign up", null), "userId", "", "email", ""));
         });
         app.post("/signup", this::signUp);
@@ -316,11 +319,11 @@ public final class Portal {
     }
 
     private void flash(Context ctx, Flash flash) {
-        flashes.put(sessions.token(ctx), flash);
+        flashes.put(Secrets.hash(sessions.token(ctx)), flash);
     }
 
     private Flash takeFlash(Context ctx) {
-        Flash flash = flashes.asMap().remove(sessions.token(ctx));
+        Flash flash = flashes.asMap().remove(Secrets.hash(sessions.token(ctx)));
         return flash == null ? new Flash(null, null) : flash;
     }
 
