@@ -62,8 +62,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,11 +96,14 @@ public final class Clavis implements AutoCloseable {
     private final Javalin http;
     private final Server grpc;
     private final ScheduledExecutorService background;
+    /** Pools the services run background work on; stopped here, where they were made. */
+    private final List<ExecutorService> workers;
     private boolean started;
 
     private Clavis(Config config, Database database, RevocationFeed feed, Authenticator authenticator, KeyStore keyStore,
                    InputDownloads downloads, Training training, UserService users, AppService apps, KeyService keys,
-                   Javalin http, Server grpc) {
+                   Javalin http, Server grpc, List<ExecutorService> workers) {
+        this.workers = workers;
         this.config = config;
         this.database = database;
         this.feed = feed;
@@ -110,11 +116,7 @@ public final class Clavis implements AutoCloseable {
         this.keys = keys;
         this.http = http;
         this.grpc = grpc;
-        this.background = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "clavis-background");
-            t.setDaemon(true);
-            return t;
-        });
+        this.background = Executors.newSingleThreadScheduledExecutor(daemon("clavis-background"));
     }
 
     public static Clavis create(Config config) {
@@ -142,14 +144,16 @@ public final class Clavis implements AutoCloseable {
         UserService users = new UserService(database.jdbi(), new PasswordHasher(), clock);
         ConceptService concepts = new ConceptService(database.jdbi(), clock);
         Images images = new Images(config.maxImagePixels());
+        ExecutorService downloadWorkers = daemonPool("clavis-input-download", 2);
+        ExecutorService trainingWorkers = daemonPool("clavis-training", 1);
         InputDownloads downloads = new InputDownloads(database.jdbi(), new UrlFetcher(FETCH_MAX_BYTES, FETCH_TIMEOUT,
-                FETCH_MAX_REDIRECTS, config.fetchAllowHosts()), images, clock);
+                FETCH_MAX_REDIRECTS, config.fetchAllowHosts()), images, downloadWorkers, clock);
         InputService inputs = new InputService(database.jdbi(), concepts, images, downloads, clock);
         MediaLoader media = new MediaLoader(images, new UrlFetcher(FETCH_MAX_BYTES, FETCH_TIMEOUT, FETCH_MAX_REDIRECTS,
                 config.fetchAllowHosts()));
         ImageEmbedder imageEmbedder = new ImageEmbedder();
         TextEmbedder textEmbedder = new TextEmbedder();
-        Training training = new Training(database.jdbi(), media, imageEmbedder, textEmbedder, clock);
+        Training training = new Training(database.jdbi(), media, imageEmbedder, textEmbedder, trainingWorkers, clock);
         ModelService models = new ModelService(database.jdbi(), concepts, clock);
         ModelHandlers modelHandlers = new ModelHandlers(models, training, concepts);
         Predictor predictor = new Predictor(imageEmbedder, textEmbedder);
@@ -183,7 +187,8 @@ public final class Clavis implements AutoCloseable {
                 .addService(GrpcFront.service(methods, dispatcher))
                 .maxInboundMessageSize(config.maxBodyBytes())
                 .build();
-        return new Clavis(config, database, feed, authenticator, keyStore, downloads, training, users, apps, keys, http, grpc);
+        return new Clavis(config, database, feed, authenticator, keyStore, downloads, training, users, apps, keys, http, grpc,
+                List.of(downloadWorkers, trainingWorkers));
     }
 
     /** Every implemented RPC, in one readable place. */
@@ -258,6 +263,19 @@ public final class Clavis implements AutoCloseable {
                 .on(V2Grpc.getPostSearchesMethod(), search::postSearches);
     }
 
+    private static ExecutorService daemonPool(String name, int threads) {
+        return Executors.newFixedThreadPool(threads, daemon(name));
+    }
+
+    /** Threads that never keep the JVM alive on their own. */
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     private static void createDirectory(Path dir) {
         try {
             Files.createDirectories(dir);
@@ -324,8 +342,14 @@ public final class Clavis implements AutoCloseable {
     @Override
     public void close() {
         background.shutdownNow();
-        downloads.close();
-        training.close();
+        for (ExecutorService pool : workers) {
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (started) {
             grpc.shutdown();
             http.stop();

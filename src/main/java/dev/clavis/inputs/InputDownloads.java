@@ -8,9 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,23 +18,21 @@ import org.slf4j.LoggerFactory;
  * its media stored, or to 30002 with the reason. Inputs still pending at start-up (the node
  * stopped mid-download) are fetched again.
  */
-public final class InputDownloads implements AutoCloseable {
+public final class InputDownloads {
     private static final Logger log = LoggerFactory.getLogger(InputDownloads.class);
 
     private final Jdbi jdbi;
     private final UrlFetcher fetcher;
     private final Images images;
     private final Clock clock;
-    private final ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "clavis-input-download");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Executor workers;
 
     /** What a download needs to know about its input. */
     public record Pending(String userId, String appId, String id, String kind, String url) {}
 
-    public InputDownloads(Jdbi jdbi, UrlFetcher fetcher, Images images, Clock clock) {
+    /** @param workers where downloads run; its owner (the composition root) stops it */
+    public InputDownloads(Jdbi jdbi, UrlFetcher fetcher, Images images, Executor workers, Clock clock) {
+        this.workers = workers;
         this.jdbi = jdbi;
         this.fetcher = fetcher;
         this.images = images;
@@ -82,13 +78,4 @@ public final class InputDownloads implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        workers.shutdownNow();
-        try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -17,9 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * (21110 no data, 21111 a concept without positive examples, 21112 fewer than two classes).
  * Image and text inputs train separate heads, since their embeddings differ.
  */
-public final class Training implements AutoCloseable {
+public final class Training {
     private static final Logger log = LoggerFactory.getLogger(Training.class);
     static final Gson GSON = new Gson();
 
@@ -39,16 +37,15 @@ public final class Training implements AutoCloseable {
     private final ImageEmbedder imageEmbedder;
     private final TextEmbedder textEmbedder;
     private final Clock clock;
-    private final ExecutorService workers = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "clavis-training");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Executor workers;
 
     /** What a trained version stores: one head per kind of input it saw. Either may be null. */
     record Params(LogisticClassifier.Trained image, LogisticClassifier.Trained text) {}
 
-    public Training(Jdbi jdbi, MediaLoader media, ImageEmbedder imageEmbedder, TextEmbedder textEmbedder, Clock clock) {
+    /** @param workers where training runs; its owner (the composition root) stops it */
+    public Training(Jdbi jdbi, MediaLoader media, ImageEmbedder imageEmbedder, TextEmbedder textEmbedder, Executor workers,
+                    Clock clock) {
+        this.workers = workers;
         this.jdbi = jdbi;
         this.media = media;
         this.imageEmbedder = imageEmbedder;
@@ -141,13 +138,4 @@ public final class Training implements AutoCloseable {
         return new Result(StatusCode.MODEL_TRAINED, "", params, used);
     }
 
-    @Override
-    public void close() {
-        workers.shutdownNow();
-        try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -33,6 +33,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +57,7 @@ abstract class StoreContractTest {
     private UserService users;
     private InputService inputs;
     private InputDownloads downloads;
+    private ExecutorService downloadWorkers;
 
     abstract TestDatabases.Kind kind();
 
@@ -70,14 +74,16 @@ abstract class StoreContractTest {
         apps = new AppService(jdbi, keys, revocations, clock);
         users = new UserService(jdbi, new PasswordHasher(), clock);
         Images images = new Images(1_000_000);
-        downloads = new InputDownloads(jdbi, new UrlFetcher(1024, Duration.ofSeconds(1), 0, java.util.Set.of()), images, clock);
+        downloadWorkers = Executors.newSingleThreadExecutor();
+        downloads = new InputDownloads(jdbi, new UrlFetcher(1024, Duration.ofSeconds(1), 0, Set.of()), images,
+                downloadWorkers, clock);
         inputs = new InputService(jdbi, new ConceptService(jdbi, clock), images, downloads, clock);
         users.create("alice", "Alice@Example.com", "correct horse");
     }
 
     @AfterEach
     void close() {
-        downloads.close();
+        downloadWorkers.shutdownNow();
         database.close();
     }
 
