@@ -13,6 +13,7 @@ import dev.clavis.auth.CredentialHeaders;
 import dev.clavis.auth.RateLimiter;
 import dev.clavis.auth.Secrets;
 import dev.clavis.auth.Target;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,6 +145,6 @@ public final class Dispatcher {
     private static void logLine(String reqId, String what, String credential, Outcome outcome, long startedNanos) {
         double ms = (System.nanoTime() - startedNanos) / 1e6;
         log.info("req_id={} method={} credential={} code={} http={} ms={}", reqId, what, credential,
-                outcome.code().getNumber(), outcome.httpStatus(), String.format("%.2f", ms));
+                outcome.code().getNumber(), outcome.httpStatus(), String.format(Locale.ROOT, "%.2f", ms));
     }
 }

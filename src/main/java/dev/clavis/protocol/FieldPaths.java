@@ -6,6 +6,7 @@ import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import java.util.Base64;
+import java.util.Locale;
 
 /**
  * Sets a request field named by a dotted path ({@code user_app_id.user_id}, {@code
@@ -57,7 +58,7 @@ final class FieldPaths {
             };
         } catch (IllegalArgumentException e) {
             throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT,
-                    "Invalid value for " + path + ": expected " + field.getJavaType().name().toLowerCase());
+                    "Invalid value for " + path + ": expected " + field.getJavaType().name().toLowerCase(Locale.ROOT));
         }
     }
 

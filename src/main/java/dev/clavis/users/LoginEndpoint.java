@@ -11,6 +11,7 @@ import dev.clavis.protocol.ApiException;
 import dev.clavis.protocol.RestFront;
 import dev.clavis.protocol.Statuses;
 import io.javalin.http.Context;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,7 @@ public final class LoginEndpoint {
         }
         RestFront.write(ctx, http, reply.toString());
         log.info("req_id={} method=Login credential=- code={} http={} ms={}", reqId, code.getNumber(), http,
-                String.format("%.2f", (System.nanoTime() - started) / 1e6));
+                String.format(Locale.ROOT, "%.2f", (System.nanoTime() - started) / 1e6));
     }
 
     private static JsonObject parse(String body) {
