@@ -91,6 +91,10 @@ public final class Main implements Runnable {
                 description = "Largest request body or gRPC message (env CLAVIS_MAX_BODY_BYTES; default 8 MiB).")
         int maxBodyBytes;
 
+        @Option(names = "--max-image-pixels", defaultValue = "${env:CLAVIS_MAX_IMAGE_PIXELS:-40000000}",
+                description = "Largest image decoded, width x height (env CLAVIS_MAX_IMAGE_PIXELS; default 40000000).")
+        long maxImagePixels;
+
         @Option(names = "--rate-limit", defaultValue = "${env:CLAVIS_RATE_LIMIT:-100}",
                 description = "Requests per second per credential, 0 = off (env CLAVIS_RATE_LIMIT; default 100).")
         int rateLimit;
@@ -113,6 +117,7 @@ public final class Main implements Runnable {
         public Integer call() throws InterruptedException, IOException {
             Config config = storage.config().withPorts(port, grpcPort).withGrpcTls(tlsCert, tlsKey)
                     .withLimits(maxBodyBytes, rateLimit)
+                    .withMaxImagePixels(maxImagePixels)
                     .withFetchAllowHosts(fetchAllowHosts == null ? Set.of() : Set.copyOf(fetchAllowHosts))
                     .withPortalSignup(portalSignup)
                     .withSecretKey(secretKeyFile == null ? null

@@ -56,11 +56,6 @@ public final class Secrets {
         return SECRET_SHAPED.matcher(text).replaceAll(m -> m.group(1) + "[redacted]");
     }
 
-    /** Wraps a candidate that passed {@link #kindOf}, to hash it. */
-    public static Secret presented(String candidate) {
-        return new Secret(candidate);
-    }
-
     public static String hash(String secret) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));

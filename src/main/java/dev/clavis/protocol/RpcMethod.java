@@ -28,8 +28,4 @@ public record RpcMethod(
     public String endpoint() {
         return "/" + grpc.getFullMethodName();
     }
-
-    public boolean unary() {
-        return grpc.getType() == MethodDescriptor.MethodType.UNARY;
-    }
 }
