@@ -11,7 +11,6 @@ import dev.clavis.inputs.InputStore;
 import dev.clavis.media.Media;
 import dev.clavis.media.MediaLoader;
 import dev.clavis.media.MediaRejected;
-import dev.clavis.models.Model;
 import dev.clavis.models.ModelService;
 import dev.clavis.models.ModelType;
 import dev.clavis.models.Predictor;
@@ -61,9 +60,9 @@ public final class SearchService {
     public List<Hit> search(String userId, String appId, Criteria criteria, Page page) {
         List<Input> candidates = inputs.list(userId, appId, List.of(), new Page(1, MAX_SCANNED)).stream()
                 .filter(i -> i.statusCode() == 30000).toList();
-        List<Model> classifiers = criteria.concepts().stream().anyMatch(Criteria.ConceptCriterion::predicted)
+        List<ModelService.Described> classifiers = criteria.concepts().stream().anyMatch(Criteria.ConceptCriterion::predicted)
                 ? models.list(userId, appId, ModelType.EMBEDDING_CLASSIFIER.id(), "", new Page(1, 1000)).stream()
-                        .filter(d -> d.version() != null).map(ModelService.Described::model).toList()
+                        .filter(d -> d.version() != null).toList()
                 : List.of();
         float[] query = criteria.ranked() ? queryVector(userId, appId, criteria) : null;
         boolean queryIsPicture = criteria.similarTo() instanceof Media.Picture
@@ -72,7 +71,7 @@ public final class SearchService {
         List<Hit> hits = new ArrayList<>();
         for (Input input : candidates) {
             if (!matchesMetadata(input, criteria.metadata())) continue;
-            if (!matchesConcepts(userId, appId, input, criteria.concepts(), classifiers)) continue;
+            if (!matchesConcepts(input, criteria.concepts(), classifiers)) continue;
             if (query == null) {
                 hits.add(new Hit(input, 1.0));
             } else if (input.kind().equals("IMAGE") == queryIsPicture) {
@@ -112,29 +111,33 @@ public final class SearchService {
         });
     }
 
-    private boolean matchesConcepts(String userId, String appId, Input input, List<Criteria.ConceptCriterion> wanted,
-                                    List<Model> classifiers) {
+    private boolean matchesConcepts(Input input, List<Criteria.ConceptCriterion> wanted, List<ModelService.Described> classifiers) {
         for (Criteria.ConceptCriterion c : wanted) {
-            boolean has = c.predicted() ? predicted(userId, appId, input, c.idOrName(), classifiers)
+            boolean has = c.predicted() ? predicted(input, c.idOrName(), classifiers)
                     : input.concepts().stream().anyMatch(k -> k.value() > 0 && (k.id().equals(c.idOrName()) || k.name().equals(c.idOrName())));
             if (has != c.present()) return false;
         }
         return true;
     }
 
-    private boolean predicted(String userId, String appId, Input input, String concept, List<Model> classifiers) {
-        for (Model m : classifiers) {
-            if (!m.concepts().contains(concept)) continue;
-            ModelService.Described d = models.get(userId, appId, m.id(), "");
-            Optional<byte[]> content = jdbi.onDemand(InputStore.class).content(userId, appId, input.id());
-            if (content.isEmpty()) return false;
+    /**
+     * Whether one of the app's classifiers gives the concept at least {@link #PREDICTED_THRESHOLD}.
+     * Classifiers take the built-in embeddings, so the input's cached embedding serves every one
+     * of them: no media is read or decoded again per classifier.
+     */
+    private boolean predicted(Input input, String concept, List<ModelService.Described> classifiers) {
+        float[] vector = null;
+        for (ModelService.Described d : classifiers) {
+            if (!d.model().concepts().contains(concept)) continue;
+            if (vector == null) vector = embedding(input);
+            if (vector == null) return false;
             try {
-                Predictor.Prediction p = predictor.run(m, d.version(), media.stored(input.kind(), content.get()));
+                Predictor.Prediction p = predictor.classifyEmbedding(d.version(), vector, input.kind().equals("IMAGE"));
                 if (p instanceof Predictor.Prediction.Concepts cs
                         && cs.concepts().stream().anyMatch(s -> s.id().equals(concept) && s.value() >= PREDICTED_THRESHOLD)) {
                     return true;
                 }
-            } catch (MediaRejected notForThisModel) {
+            } catch (MediaRejected notForThisKind) {
                 // e.g. a text input and a classifier trained on images only
             }
         }
