@@ -57,30 +57,30 @@ public final class ModelHandlers {
         List<com.clarifai.grpc.api.Model> given = new ArrayList<>(request.getModelsList());
         if (request.hasModel()) given.add(request.getModel());
         if (given.size() != 1) throw ModelService.invalid("Send exactly one model per request; its response holds one.");
-        return single(call, models.create(call.userId(), call.appId(), List.of(draft(given.get(0)))).get(0));
+        return single(models.create(call.userId(), call.appId(), List.of(draft(given.get(0)))).get(0));
     }
 
     public MultiModelResponse listModels(Call call, ListModelsRequest request) {
-        return multi(call, models.list(call.userId(), call.appId(), request.getModelTypeId(), "",
+        return multi(models.list(call.userId(), call.appId(), request.getModelTypeId(), "",
                 Page.of(request.getPage(), request.getPerPage())));
     }
 
     public MultiModelResponse postModelsSearches(Call call, PostModelsSearchesRequest request) {
         Page page = Page.of(request.getPagination().getPage(), request.getPagination().getPerPage());
-        return multi(call, models.list(call.userId(), call.appId(), request.getModelQuery().getModelTypeId(),
+        return multi(models.list(call.userId(), call.appId(), request.getModelQuery().getModelTypeId(),
                 request.getModelQuery().getName(), page));
     }
 
     public SingleModelResponse getModel(Call call, GetModelRequest request) {
-        return single(call, models.get(call.userId(), call.appId(), request.getModelId(), request.getVersionId()));
+        return single(models.get(call.userId(), call.appId(), request.getModelId(), request.getVersionId()));
     }
 
     public SingleModelResponse getModelOutputInfo(Call call, GetModelRequest request) {
-        return single(call, models.get(call.userId(), call.appId(), request.getModelId(), request.getVersionId()));
+        return single(models.get(call.userId(), call.appId(), request.getModelId(), request.getVersionId()));
     }
 
     public MultiModelResponse patchModels(Call call, PatchModelsRequest request) {
-        return multi(call, models.patch(call.userId(), call.appId(), request.getAction(),
+        return multi(models.patch(call.userId(), call.appId(), request.getAction(),
                 request.getModelsList().stream().map(ModelHandlers::draft).toList()));
     }
 
@@ -100,7 +100,7 @@ public final class ModelHandlers {
         ModelVersion queued = training.start(call.userId(), call.appId(), request.getModelId());
         // The version as queued: training may already have moved it on, and says so when asked.
         ModelService.Described model = models.get(call.userId(), call.appId(), request.getModelId(), queued.id());
-        return single(call, new ModelService.Described(model.model(), queued));
+        return single(new ModelService.Described(model.model(), queued));
     }
 
     public MultiModelVersionResponse listModelVersions(Call call, ListModelVersionsRequest request) {
@@ -151,13 +151,13 @@ public final class ModelHandlers {
                 info.hasData() ? conceptIds : null, exclusive);
     }
 
-    private MultiModelResponse multi(Call call, List<ModelService.Described> list) {
+    private MultiModelResponse multi(List<ModelService.Described> list) {
         MultiModelResponse.Builder response = MultiModelResponse.newBuilder();
         list.forEach(d -> response.addModels(toProto(d)));
         return response.build();
     }
 
-    private SingleModelResponse single(Call call, ModelService.Described d) {
+    private SingleModelResponse single(ModelService.Described d) {
         return SingleModelResponse.newBuilder().setModel(toProto(d)).build();
     }
 
