@@ -82,10 +82,17 @@ public final class Clavis implements AutoCloseable {
     private static final long FETCH_MAX_BYTES = 20L * 1024 * 1024;
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
     private static final int FETCH_MAX_REDIRECTS = 3;
+    /**
+     * How often each node reads the revocation log whatever it hears: the bound on how long a
+     * revoked key may still work on another node should every notification be lost.
+     */
+    private static final Duration REVOCATION_POLL = Duration.ofMillis(500);
+    private static final Duration REVOCATION_LOG_RETENTION = Duration.ofHours(1);
 
     private final Config config;
     private final Database database;
     private final RevocationFeed feed;
+    private final Revocations revocations;
     private final Authenticator authenticator;
     private final KeyStore keyStore;
     private final InputDownloads downloads;
@@ -100,13 +107,14 @@ public final class Clavis implements AutoCloseable {
     private final List<ExecutorService> workers;
     private boolean started;
 
-    private Clavis(Config config, Database database, RevocationFeed feed, Authenticator authenticator, KeyStore keyStore,
+    private Clavis(Config config, Database database, RevocationFeed feed, Revocations revocations, Authenticator authenticator, KeyStore keyStore,
                    InputDownloads downloads, Training training, UserService users, AppService apps, KeyService keys,
                    Javalin http, Server grpc, List<ExecutorService> workers) {
         this.workers = workers;
         this.config = config;
         this.database = database;
         this.feed = feed;
+        this.revocations = revocations;
         this.authenticator = authenticator;
         this.keyStore = keyStore;
         this.downloads = downloads;
@@ -134,13 +142,14 @@ public final class Clavis implements AutoCloseable {
 
         KeyStore keyStore = database.jdbi().onDemand(KeyStore.class);
         Authenticator authenticator = new Authenticator(keyStore::findByHash, clock);
-        // Nodes sharing PostgreSQL tell each other of revocations; SQLite is one node.
-        RevocationFeed feed = database.isSqlite() ? null : new RevocationFeed(database);
-        Revocations revocations = new Revocations(authenticator, feed == null ? message -> { } : feed::publish);
-        if (feed != null) feed.start(revocations::apply);
+        // Intervals of real time, whatever clock the domain runs on.
+        RevocationFeed feed = new RevocationFeed(database, Clock.systemUTC(), REVOCATION_POLL, REVOCATION_LOG_RETENTION);
+        Revocations revocations = new Revocations(feed);
         KeyService keys = new KeyService(database.jdbi(), scopes, methods, revocations, clock, config.sessionLifetime(),
                 SecretVault.of(config.secretKey()));
         AppService apps = new AppService(database.jdbi(), keys, revocations, clock);
+        revocations.subscribe(authenticator::revoke);
+        revocations.subscribe(apps::revoke);
         UserService users = new UserService(database.jdbi(), new PasswordHasher(), clock);
         ConceptService concepts = new ConceptService(database.jdbi(), clock);
         Images images = new Images(config.maxImagePixels());
@@ -187,7 +196,7 @@ public final class Clavis implements AutoCloseable {
                 .addService(GrpcFront.service(methods, dispatcher))
                 .maxInboundMessageSize(config.maxBodyBytes())
                 .build();
-        return new Clavis(config, database, feed, authenticator, keyStore, downloads, training, users, apps, keys, http, grpc,
+        return new Clavis(config, database, feed, revocations, authenticator, keyStore, downloads, training, users, apps, keys, http, grpc,
                 List.of(downloadWorkers, trainingWorkers));
     }
 
@@ -294,6 +303,7 @@ public final class Clavis implements AutoCloseable {
     }
 
     public Clavis start() {
+        revocations.start();
         http.start(config.host(), config.httpPort());
         try {
             grpc.start();
@@ -360,7 +370,7 @@ public final class Clavis implements AutoCloseable {
             }
             flushLastUsed();
         }
-        if (feed != null) feed.close();
+        feed.close();
         database.close();
     }
 }

@@ -1,6 +1,8 @@
 package dev.clavis.apps;
 
 import com.clarifai.grpc.api.status.StatusCode;
+import dev.clavis.auth.RevocableCache;
+import dev.clavis.auth.Revocation;
 import dev.clavis.auth.Revocations;
 import dev.clavis.auth.Secrets;
 import dev.clavis.keys.KeyService;
@@ -10,6 +12,7 @@ import dev.clavis.protocol.Ids;
 import dev.clavis.protocol.Page;
 import dev.clavis.protocol.Structs;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +30,9 @@ public final class AppService {
     private final KeyService keys;
     private final Revocations revocations;
     private final Clock clock;
+    private final RevocableCache<AppRef, App> cache = new RevocableCache<>(100_000, Duration.ofMinutes(10));
+
+    private record AppRef(String userId, String appId) {}
 
     /** An app to create; a blank id gets a generated one, a blank name the id. */
     public record AppDraft(String id, String name, String description, int visibility, String metadata) {}
@@ -77,8 +83,13 @@ public final class AppService {
         });
     }
 
+    /**
+     * An app by owner and id, from the cache when it holds it: authorization asks this on every
+     * request a PAT makes to an app, and MyScopes shows the app. Changes revoke it (see
+     * {@link #revoke}); absence is not cached, so a new app is found at once.
+     */
     public Optional<App> find(String userId, String appId) {
-        return jdbi.onDemand(AppStore.class).find(userId, appId);
+        return cache.get(new AppRef(userId, appId), ref -> jdbi.onDemand(AppStore.class).find(ref.userId(), ref.appId()));
     }
 
     public App get(String userId, String appId) {
@@ -106,6 +117,7 @@ public final class AppService {
                 int visibility = c.visibility() == 0 ? current.visibility() : visibility(c.visibility());
                 String metadata = c.metadata() == null ? current.metadata() : changeMetadata(current.metadata(), c.metadata(), c.metadataOp());
                 apps.update(ownerId, current.id(), name, description, visibility, metadata, now);
+                revocations.record(h, new Revocation.App(ownerId, current.id()));
                 out.add(apps.find(ownerId, current.id()).orElseThrow());
             }
             return out;
@@ -117,8 +129,17 @@ public final class AppService {
         jdbi.useTransaction(h -> {
             h.attach(KeyStore.class).deleteForApp(ownerId, appId);
             if (h.attach(AppStore.class).delete(ownerId, appId) == 0) throw notFound(appId);
+            revocations.record(h, new Revocation.App(ownerId, appId));
         });
-        revocations.app(ownerId, appId);
+    }
+
+    /** Drops what a committed change revoked from the app cache. */
+    public void revoke(Revocation revocation) {
+        if (revocation instanceof Revocation.App app) {
+            cache.revokeWhere(a -> a.userId().equals(app.userId()) && a.id().equals(app.appId()));
+        } else if (revocation instanceof Revocation.Everything) {
+            cache.revokeAll();
+        }
     }
 
     private static void requireCount(int n) {

@@ -1,8 +1,6 @@
 package dev.clavis.auth;
 
 import com.clarifai.grpc.api.status.StatusCode;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.clavis.protocol.ApiException;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,12 +10,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * Turns a request's credential header into a {@link Caller}. Lookups are cached by secret hash,
- * so a hit touches no storage; every change to a credential evicts it here at once, which is why
- * revocation takes effect on the very next request. Last-used times are gathered in memory and
+ * so a hit touches no storage; every change to a credential reaches {@link #revoke} when it
+ * commits (here at once, on other nodes through the revocation log), and the cache is one whose
+ * fills cannot bring a revoked credential back. Last-used times are gathered in memory and
  * written in batches by {@link #flushLastUsed}.
  */
 public final class Authenticator {
@@ -26,18 +24,15 @@ public final class Authenticator {
 
     private final Function<String, Optional<Credential>> byHash;
     private final Clock clock;
-    private final Cache<String, Credential> cache;
+    private final RevocableCache<String, Credential> cache;
     private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
 
     public Authenticator(Function<String, Optional<Credential>> byHash, Clock clock) {
         this.byHash = byHash;
         this.clock = clock;
-        this.cache = Caffeine.newBuilder()
-                .maximumSize(100_000)
-                // A bound on staleness should an eviction ever be missed; revocation itself is
-                // explicit (see evict*).
-                .expireAfterWrite(Duration.ofMinutes(10))
-                .build();
+        // Ten minutes bound staleness should a revocation ever be missed; revocation itself is
+        // explicit (see revoke).
+        this.cache = new RevocableCache<>(100_000, Duration.ofMinutes(10));
     }
 
     public Caller authenticate(CredentialHeaders headers) {
@@ -61,12 +56,8 @@ public final class Authenticator {
         }
 
         String hash = Secrets.hash(secret);
-        Credential credential = cache.getIfPresent(hash);
-        if (credential == null) {
-            credential = byHash.apply(hash)
-                    .orElseThrow(() -> new ApiException(StatusCode.CONN_KEY_NOT_FOUND, "API key not found."));
-            cache.put(hash, credential);
-        }
+        Credential credential = cache.get(hash, byHash)
+                .orElseThrow(() -> new ApiException(StatusCode.CONN_KEY_NOT_FOUND, "API key not found."));
         Instant now = clock.instant();
         if (credential.expiredAt(now)) {
             throw new ApiException(StatusCode.CONN_KEY_NOT_FOUND, "API key has expired.");
@@ -75,18 +66,20 @@ public final class Authenticator {
         return new Caller(credential);
     }
 
-    /** Evicts one credential: after a patch or delete. */
-    public void evict(String publicId) {
-        evictWhere(c -> c.publicId().equals(publicId));
+    /** Drops what a committed change revoked: one credential, an app's keys, or everything. */
+    public void revoke(Revocation revocation) {
+        if (revocation instanceof Revocation.Key key) {
+            cache.revokeWhere(c -> c.publicId().equals(key.publicId()));
+        } else if (revocation instanceof Revocation.App app) {
+            cache.revokeWhere(c -> c.userId().equals(app.userId()) && app.appId().equals(c.appId()));
+        } else {
+            cache.revokeAll();
+        }
     }
 
-    /** Evicts every credential bound to an app: after the app is deleted. */
-    public void evictApp(String userId, String appId) {
-        evictWhere(c -> c.userId().equals(userId) && appId.equals(c.appId()));
-    }
-
-    public void evictWhere(Predicate<Credential> which) {
-        cache.asMap().values().removeIf(which);
+    /** The credential cache, for its size and hit counts. */
+    public RevocableCache<String, Credential> cache() {
+        return cache;
     }
 
     /** Hands the gathered last-used times to the store and forgets them. */

@@ -1,43 +1,47 @@
 package dev.clavis.auth;
 
+import dev.clavis.db.RevocationFeed;
+import dev.clavis.db.RevocationLog;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
 
 /**
- * Where a revocation goes once its transaction has committed: out of this node's authentication
- * cache at once, and to every other node sharing the database (see {@code db.RevocationFeed}),
- * so that a deleted or changed key is refused on its very next request wherever it lands.
+ * Where a change to a credential or app goes so that no cache serves the old state: into the
+ * revocation log in the change's own transaction, out of this node's caches the moment it
+ * commits (the next request here already sees it), and out of other nodes' caches when their
+ * {@link RevocationFeed} reads the log.
  */
 public final class Revocations {
-    private final Authenticator authenticator;
-    private final Consumer<String> peers;
+    private final RevocationFeed feed;
+    private final List<Consumer<Revocation>> caches = new CopyOnWriteArrayList<>();
 
-    /** @param peers publishes a message produced here to the other nodes; a no-op for one node */
-    public Revocations(Authenticator authenticator, Consumer<String> peers) {
-        this.authenticator = authenticator;
-        this.peers = peers;
+    public Revocations(RevocationFeed feed) {
+        this.feed = feed;
     }
 
-    /** A key or PAT was patched or deleted. */
-    public void key(String publicId) {
-        String message = "key:" + publicId;
-        apply(message);
-        peers.accept(message);
+    /** A cache that must drop what revocations name. */
+    public void subscribe(Consumer<Revocation> cache) {
+        caches.add(cache);
     }
 
-    /** An app was deleted, and with it its keys. */
-    public void app(String userId, String appId) {
-        String message = "app:" + userId + "/" + appId;
-        apply(message);
-        peers.accept(message);
+    /** Logs the revocation with the change it belongs to, and applies it here once that commits. */
+    public void record(Handle transaction, Revocation revocation) {
+        feed.append(transaction, revocation.kind(), revocation.subject());
+        transaction.afterCommit(() -> apply(revocation));
     }
 
-    /** Applies a message from this node or a peer; unknown messages are ignored. */
-    public void apply(String message) {
-        if (message.startsWith("key:")) {
-            authenticator.evict(message.substring(4));
-        } else if (message.startsWith("app:")) {
-            String[] ids = message.substring(4).split("/", 2);
-            if (ids.length == 2) authenticator.evictApp(ids[0], ids[1]);
-        }
+    /** Starts applying what other nodes (and command-line changes) log. */
+    public void start() {
+        feed.start(this::apply, () -> apply(new Revocation.Everything()));
+    }
+
+    private void apply(RevocationLog.Entry logged) {
+        Revocation.of(logged.kind(), logged.subject()).ifPresent(this::apply);
+    }
+
+    private void apply(Revocation revocation) {
+        for (Consumer<Revocation> cache : caches) cache.accept(revocation);
     }
 }

@@ -41,8 +41,11 @@ public final class Database implements AutoCloseable {
             Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
-                    // The one type name the two databases spell differently.
-                    .placeholders(Map.of("bytes", isSqlite(jdbcUrl) ? "BLOB" : "BYTEA"))
+                    // What the two databases spell differently: a byte column, and a key that
+                    // counts up and is never reused (AUTOINCREMENT: not even after deletes).
+                    .placeholders(isSqlite(jdbcUrl)
+                            ? Map.of("bytes", "BLOB", "serial_key", "INTEGER PRIMARY KEY AUTOINCREMENT")
+                            : Map.of("bytes", "BYTEA", "serial_key", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"))
                     .load()
                     .migrate();
         } catch (RuntimeException e) {

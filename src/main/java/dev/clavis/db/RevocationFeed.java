@@ -2,86 +2,224 @@ package dev.clavis.db;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
 import java.util.function.Consumer;
-import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries revocations between nodes that share a PostgreSQL database, over LISTEN/NOTIFY. Each
- * node listens on its own connection (outside the pool) and publishes through the pool. A node
- * that loses its listening connection reconnects; while it is away it cannot hear revocations,
- * which is why the authentication cache also expires entries on its own.
+ * Carries revocations to the caches of every node sharing the database, through the revocation
+ * log: a change {@link #append appends} to it in its own transaction, and each node applies the
+ * rows past the last sequence it applied.
+ *
+ * <p>On PostgreSQL a NOTIFY at commit wakes every listening node at once. Notifications can be
+ * lost (a dropped or silently dead connection, a restart), so the log is also read every
+ * {@code pollInterval} whatever is heard, and the listening connection makes a round trip each
+ * interval in which it heard nothing, so a dead one is replaced. After an outage a node replays the
+ * log from where it stopped; one that could not read it for longer than rows are kept cannot tell
+ * what it missed, and forgets everything cached instead. SQLite serves one node, but the same poll
+ * lets a command-line change reach a running server.
  */
 public final class RevocationFeed implements AutoCloseable {
     static final String CHANNEL = "clavis_revocations";
+    /** The advisory lock that keeps appends in commit order ("clavis" in ASCII). */
+    private static final long APPEND_LOCK = 0x636c61766973L;
+    private static final int BATCH = 1000;
     private static final Logger log = LoggerFactory.getLogger(RevocationFeed.class);
 
+    private final Jdbi jdbi;
     private final String jdbcUrl;
-    private final DataSource pool;
-    private final Thread listener;
-    private volatile Consumer<String> receiver = message -> { };
-    private final CountDownLatch firstListen = new CountDownLatch(1);
-    private volatile boolean running = true;
+    private final boolean postgres;
+    private final Clock clock;
+    private final Duration pollInterval;
+    private final Duration retention;
+    private final Thread thread;
 
-    public RevocationFeed(Database database) {
+    private volatile Consumer<RevocationLog.Entry> receiver = entry -> { };
+    private volatile Runnable forgetEverything = () -> { };
+    private volatile boolean running;
+    /** The last sequence applied; every committed row up to it has been applied. */
+    private volatile long applied;
+    /** When the log was last read in full (epoch millis). */
+    private volatile long lastRead;
+    private volatile boolean listening;
+    private Connection listener;
+    private long lastPrune;
+    private boolean outageLogged;
+
+    /**
+     * @param pollInterval how often the log is read whatever is heard: the bound on revocation
+     *                     delay when notifications are lost
+     * @param retention    how long log rows are kept; a node away longer forgets its caches
+     */
+    public RevocationFeed(Database database, Clock clock, Duration pollInterval, Duration retention) {
+        this.jdbi = database.jdbi();
         this.jdbcUrl = database.jdbcUrl();
-        this.pool = database.dataSource();
-        this.listener = new Thread(this::listen, "clavis-revocation-feed");
-        this.listener.setDaemon(true);
+        this.postgres = !database.isSqlite();
+        this.clock = clock;
+        this.pollInterval = pollInterval;
+        this.retention = retention;
+        this.thread = new Thread(this::run, "clavis-revocation-feed");
+        this.thread.setDaemon(true);
     }
 
     /**
-     * Starts handing other nodes' messages to {@code receiver}; returns once the first LISTEN is
-     * in place, so that nothing published after start-up is missed.
+     * Appends a revocation inside the transaction that makes the change, so that it is logged
+     * exactly when the change commits. On PostgreSQL appenders queue on an advisory lock until
+     * they commit: sequence numbers are then handed out in commit order, and a reader that has
+     * seen row N can never later find a committed row below N.
      */
-    public void start(Consumer<String> receiver) {
+    public void append(Handle h, String kind, String subject) {
+        RevocationLog rows = h.attach(RevocationLog.class);
+        if (postgres) rows.lockAppendsUntilCommit(APPEND_LOCK);
+        rows.insert(kind, subject, clock.millis());
+        if (postgres) rows.notifyOnCommit(CHANNEL);
+    }
+
+    /**
+     * Starts applying other nodes' revocations: each new log row goes to {@code receiver}, and
+     * {@code forgetEverything} runs when the node cannot tell what it missed. Caches start empty,
+     * so the log is applied from its current end. Returns once listening (PostgreSQL).
+     */
+    public void start(Consumer<RevocationLog.Entry> receiver, Runnable forgetEverything) {
         this.receiver = receiver;
-        listener.start();
-        try {
-            if (!firstListen.await(10, TimeUnit.SECONDS)) log.warn("revocation feed not listening yet; starting anyway");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        this.forgetEverything = forgetEverything;
+        if (postgres) listenOrLog();
+        applied = jdbi.withHandle(h -> h.attach(RevocationLog.class).findLatestSeq());
+        lastRead = clock.millis();
+        running = true;
+        thread.start();
     }
 
-    public void publish(String message) {
-        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-            s.setString(1, CHANNEL);
-            s.setString(2, message);
-            s.execute();
-        } catch (SQLException e) {
-            // The local cache is already evicted; peers fall back on their cache expiry.
-            log.warn("could not tell other nodes of a revocation", e);
+    /**
+     * Applies every row past the last one applied, oldest first. Runs on the feed's thread each
+     * interval or notification; tests call it to apply at a moment of their choosing.
+     */
+    public synchronized int catchUp() {
+        long now = clock.millis();
+        if (now - lastRead > retention.toMillis() / 2) {
+            // Rows this node never read may have been pruned since (they are kept for `retention`
+            // by the clock of whoever prunes; half of it leaves room for clocks that disagree).
+            log.warn("revocation log unread for {} s; forgetting every cached credential and app", (now - lastRead) / 1000);
+            forgetEverything.run();
         }
+        int count = 0;
+        List<RevocationLog.Entry> rows;
+        do {
+            long after = applied;
+            rows = jdbi.withHandle(h -> h.attach(RevocationLog.class).listAfter(after, BATCH));
+            for (RevocationLog.Entry row : rows) {
+                receiver.accept(row);
+                applied = row.seq();
+                count++;
+            }
+        } while (rows.size() == BATCH);
+        lastRead = now;
+        return count;
     }
 
-    private void listen() {
+    /** The last sequence this node applied. */
+    public long appliedSeq() {
+        return applied;
+    }
+
+    /** Whether a LISTEN connection is up (always false on SQLite, which has none). */
+    public boolean listening() {
+        return listening;
+    }
+
+    private void run() {
         while (running) {
-            try (Connection c = DriverManager.getConnection(jdbcUrl)) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("LISTEN " + CHANNEL);
-                }
-                firstListen.countDown();
-                PGConnection pg = c.unwrap(PGConnection.class);
-                while (running) {
-                    PGNotification[] received = pg.getNotifications(500);
-                    if (received == null) continue;
-                    for (PGNotification n : received) receiver.accept(n.getParameter());
-                }
-            } catch (SQLException e) {
-                if (!running) return;
-                log.warn("revocation feed lost its connection; reconnecting", e);
-                sleep(1000);
+            waitForNews();
+            if (!running) break;
+            try {
+                catchUp();
+                if (outageLogged) log.info("revocation log readable again");
+                outageLogged = false;
+                pruneNowAndThen();
+            } catch (RuntimeException e) {
+                // The database is away; changes cannot commit meanwhile, and the log is replayed
+                // from `applied` when it returns.
+                if (!outageLogged) log.warn("revocation log unreadable; will replay it when the database answers", e);
+                outageLogged = true;
             }
         }
+        closeListener();
+    }
+
+    /** Waits up to one interval: for a notification on PostgreSQL, plainly on SQLite. */
+    private void waitForNews() {
+        if (!postgres) {
+            sleep(pollInterval.toMillis());
+            return;
+        }
+        if (listener == null && !listenOrLog()) {
+            sleep(pollInterval.toMillis());
+            return;
+        }
+        try {
+            PGNotification[] heard = listener.unwrap(PGConnection.class).getNotifications((int) pollInterval.toMillis());
+            // Nothing heard: a round trip tells a quiet connection from a dead one.
+            if (heard == null || heard.length == 0) roundTrip(listener);
+        } catch (SQLException e) {
+            if (!running) return;
+            log.warn("revocation feed lost its LISTEN connection; reconnecting, and reading the log meanwhile", e);
+            closeListener();
+        }
+    }
+
+    private boolean listenOrLog() {
+        try {
+            Properties properties = new Properties();
+            // A connection that dies silently would otherwise hang the round trip for as long as
+            // TCP takes to notice.
+            properties.setProperty("socketTimeout", String.valueOf(Math.max(1, pollInterval.toSeconds() * 4)));
+            properties.setProperty("tcpKeepAlive", "true");
+            Connection c = DriverManager.getConnection(jdbcUrl, properties);
+            try (Statement s = c.createStatement()) {
+                s.execute("LISTEN " + CHANNEL);
+            }
+            listener = c;
+            listening = true;
+            return true;
+        } catch (SQLException e) {
+            log.warn("revocation feed cannot LISTEN yet; reading the log every {} ms meanwhile", pollInterval.toMillis(), e);
+            return false;
+        }
+    }
+
+    private static void roundTrip(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        }
+    }
+
+    private void pruneNowAndThen() {
+        long now = clock.millis();
+        if (now - lastPrune < retention.toMillis() / 12) return;
+        lastPrune = now;
+        int pruned = jdbi.withHandle(h -> h.attach(RevocationLog.class).deleteOlderThan(now - retention.toMillis()));
+        if (pruned > 0) log.debug("pruned {} revocation log rows", pruned);
+    }
+
+    private void closeListener() {
+        listening = false;
+        if (listener == null) return;
+        try {
+            listener.close();
+        } catch (SQLException ignored) {
+            // Closing a broken connection: nothing left to release.
+        }
+        listener = null;
     }
 
     private static void sleep(long millis) {
@@ -94,10 +232,11 @@ public final class RevocationFeed implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!running) return;
         running = false;
-        listener.interrupt();
+        thread.interrupt();
         try {
-            listener.join(2000);
+            thread.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

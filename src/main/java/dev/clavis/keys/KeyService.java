@@ -4,6 +4,7 @@ import dev.clavis.apps.AppStore;
 import dev.clavis.auth.Caller;
 import dev.clavis.auth.Credential;
 import dev.clavis.auth.CredentialKind;
+import dev.clavis.auth.Revocation;
 import dev.clavis.auth.Revocations;
 import dev.clavis.auth.ScopeCatalog;
 import dev.clavis.auth.Secret;
@@ -27,7 +28,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The rules for credentials: what a new key may hold, who may see or change it, and that every
- * change reaches the authentication cache before the call returns.
+ * change is logged as a revocation in its own transaction, so that it reaches every node's
+ * authentication cache (this node's before the call returns).
  */
 public final class KeyService {
     public static final int MAX_KEYS_PER_REQUEST = 128;
@@ -128,13 +130,14 @@ public final class KeyService {
 
     /** Ends a session (sign-out): its token stops working at once, here and on other nodes. */
     public void endSession(String sessionSecret) {
-        Optional<Credential> ended = jdbi.inTransaction(h -> {
+        jdbi.useTransaction(h -> {
             KeyStore store = h.attach(KeyStore.class);
             Optional<Credential> session = store.findByHash(Secrets.hash(sessionSecret)).filter(c -> c.kind() == CredentialKind.SESSION);
-            session.ifPresent(c -> store.delete(c.publicId()));
-            return session;
+            session.ifPresent(c -> {
+                store.delete(c.publicId());
+                revocations.record(h, new Revocation.Key(c.publicId()));
+            });
         });
-        ended.ifPresent(c -> revocations.key(c.publicId()));
     }
 
     public List<Credential> list(String userId, Optional<CredentialKind> kind, boolean notExpired, Page page) {
@@ -158,7 +161,7 @@ public final class KeyService {
         if (changes.isEmpty() || changes.size() > MAX_KEYS_PER_REQUEST) {
             throw ApiException.badRequest("Send 1 to " + MAX_KEYS_PER_REQUEST + " keys per request, not " + changes.size() + ".");
         }
-        List<Credential> patched = jdbi.inTransaction(h -> {
+        return jdbi.inTransaction(h -> {
             KeyStore store = h.attach(KeyStore.class);
             List<Credential> out = new ArrayList<>();
             for (KeyChange change : changes) {
@@ -176,24 +179,22 @@ public final class KeyService {
                 requireGrantable(editor, newScopes, newEndpoints);
                 store.update(current.publicId(), description, KeyStore.join(newScopes), KeyStore.join(newEndpoints),
                         expires == null ? null : expires.toEpochMilli());
+                revocations.record(h, new Revocation.Key(current.publicId()));
                 out.add(new Credential(current.publicId(), current.kind(), current.userId(), current.appId(), description,
                         newScopes, newEndpoints, current.displayPrefix(), current.createdAt(), expires,
                         current.lastUsedAt()));
             }
             return out;
         });
-        patched.forEach(c -> revocations.key(c.publicId()));
-        return patched;
     }
 
     public void delete(String userId, String idOrSecret) {
-        Credential deleted = jdbi.inTransaction(h -> {
+        jdbi.useTransaction(h -> {
             KeyStore store = h.attach(KeyStore.class);
             Credential key = find(store, userId, idOrSecret);
             store.delete(key.publicId());
-            return key;
+            revocations.record(h, new Revocation.Key(key.publicId()));
         });
-        revocations.key(deleted.publicId());
     }
 
     private record Prepared(CredentialKind kind, String userId, String appId, String description, List<String> scopes,

@@ -66,7 +66,8 @@ abstract class StoreContractTest {
         database = Database.open(TestDatabases.url(kind(), tempDir));
         jdbi = database.jdbi();
         Authenticator authenticator = new Authenticator(h -> jdbi.onDemand(KeyStore.class).findByHash(h), clock);
-        Revocations revocations = new Revocations(authenticator, message -> { });
+        Revocations revocations = new Revocations(new RevocationFeed(database, clock, Duration.ofSeconds(1), Duration.ofHours(1)));
+        revocations.subscribe(authenticator::revoke);
         byte[] masterKey = new byte[32];
         new java.security.SecureRandom().nextBytes(masterKey);
         keys = new KeyService(jdbi, new ScopeCatalog(METHODS), METHODS, revocations, clock, Duration.ofHours(1),
