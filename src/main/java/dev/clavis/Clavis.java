@@ -328,6 +328,11 @@ public final class Clavis implements AutoCloseable {
         return grpc.getPort();
     }
 
+    /** The database the services use; the command line and tests reach it here. */
+    public Database database() {
+        return database;
+    }
+
     public UserService users() {
         return users;
     }

@@ -31,13 +31,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class RevocationFeed implements AutoCloseable {
     static final String CHANNEL = "clavis_revocations";
+    /** The LISTEN connection's application_name, to find it among the server's sessions. */
+    static final String LISTENER_NAME = "clavis-revocation-feed";
     /** The advisory lock that keeps appends in commit order ("clavis" in ASCII). */
     private static final long APPEND_LOCK = 0x636c61766973L;
     private static final int BATCH = 1000;
+    /** How long the round trip on a quiet LISTEN connection may take before it counts as dead. */
+    private static final int LISTENER_SOCKET_TIMEOUT_SECONDS = 1;
     private static final Logger log = LoggerFactory.getLogger(RevocationFeed.class);
 
     private final Jdbi jdbi;
-    private final String jdbcUrl;
+    private final String listenUrl;
     private final boolean postgres;
     private final Clock clock;
     private final Duration pollInterval;
@@ -62,8 +66,13 @@ public final class RevocationFeed implements AutoCloseable {
      * @param retention    how long log rows are kept; a node away longer forgets its caches
      */
     public RevocationFeed(Database database, Clock clock, Duration pollInterval, Duration retention) {
+        this(database, clock, pollInterval, retention, database.jdbcUrl());
+    }
+
+    /** @param listenUrl where the LISTEN connection goes; tests route it through a proxy they can break */
+    RevocationFeed(Database database, Clock clock, Duration pollInterval, Duration retention, String listenUrl) {
         this.jdbi = database.jdbi();
-        this.jdbcUrl = database.jdbcUrl();
+        this.listenUrl = listenUrl;
         this.postgres = !database.isSqlite();
         this.clock = clock;
         this.pollInterval = pollInterval;
@@ -139,7 +148,7 @@ public final class RevocationFeed implements AutoCloseable {
 
     private void run() {
         while (running) {
-            waitForNews();
+            boolean heard = waitForNews();
             if (!running) break;
             try {
                 catchUp();
@@ -152,29 +161,44 @@ public final class RevocationFeed implements AutoCloseable {
                 if (!outageLogged) log.warn("revocation log unreadable; will replay it when the database answers", e);
                 outageLogged = true;
             }
+            // A quiet connection and a dead one look alike until a round trip; made after the
+            // catch-up, so that finding out (up to the socket timeout) delays no revocation.
+            if (!heard) checkListener();
         }
         closeListener();
     }
 
-    /** Waits up to one interval: for a notification on PostgreSQL, plainly on SQLite. */
-    private void waitForNews() {
-        if (!postgres) {
+    /**
+     * Waits up to one interval: for a notification on PostgreSQL, plainly on SQLite. Says whether
+     * anything was heard.
+     */
+    private boolean waitForNews() {
+        if (!postgres || (listener == null && !listenOrLog())) {
             sleep(pollInterval.toMillis());
-            return;
-        }
-        if (listener == null && !listenOrLog()) {
-            sleep(pollInterval.toMillis());
-            return;
+            return false;
         }
         try {
             PGNotification[] heard = listener.unwrap(PGConnection.class).getNotifications((int) pollInterval.toMillis());
-            // Nothing heard: a round trip tells a quiet connection from a dead one.
-            if (heard == null || heard.length == 0) roundTrip(listener);
+            return heard != null && heard.length > 0;
         } catch (SQLException e) {
-            if (!running) return;
-            log.warn("revocation feed lost its LISTEN connection; reconnecting, and reading the log meanwhile", e);
-            closeListener();
+            lostListener(e);
+            return false;
         }
+    }
+
+    private void checkListener() {
+        if (listener == null) return;
+        try (Statement s = listener.createStatement()) {
+            s.execute("SELECT 1");
+        } catch (SQLException e) {
+            lostListener(e);
+        }
+    }
+
+    private void lostListener(SQLException e) {
+        if (!running) return;
+        log.warn("revocation feed lost its LISTEN connection; reconnecting, and reading the log meanwhile", e);
+        closeListener();
     }
 
     private boolean listenOrLog() {
@@ -182,9 +206,10 @@ public final class RevocationFeed implements AutoCloseable {
             Properties properties = new Properties();
             // A connection that dies silently would otherwise hang the round trip for as long as
             // TCP takes to notice.
-            properties.setProperty("socketTimeout", String.valueOf(Math.max(1, pollInterval.toSeconds() * 4)));
+            properties.setProperty("socketTimeout", String.valueOf(LISTENER_SOCKET_TIMEOUT_SECONDS));
             properties.setProperty("tcpKeepAlive", "true");
-            Connection c = DriverManager.getConnection(jdbcUrl, properties);
+            properties.setProperty("ApplicationName", LISTENER_NAME);
+            Connection c = DriverManager.getConnection(listenUrl, properties);
             try (Statement s = c.createStatement()) {
                 s.execute("LISTEN " + CHANNEL);
             }
@@ -194,12 +219,6 @@ public final class RevocationFeed implements AutoCloseable {
         } catch (SQLException e) {
             log.warn("revocation feed cannot LISTEN yet; reading the log every {} ms meanwhile", pollInterval.toMillis(), e);
             return false;
-        }
-    }
-
-    private static void roundTrip(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("SELECT 1");
         }
     }
 

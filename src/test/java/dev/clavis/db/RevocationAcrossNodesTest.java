@@ -50,9 +50,55 @@ class RevocationAcrossNodesTest {
         }
     }
 
-    /** Asks until the answer is {@code wanted} or patience runs out; returns the last answer. */
+    @Test
+    void a_node_that_lost_its_listen_connection_refuses_a_deleted_key_within_two_seconds() throws InterruptedException {
+        String url = TestDatabases.postgres();
+        try (TestServer a = new TestServer(url); TestServer b = new TestServer(url)) {
+            a.createUser("carol");
+            a.createApp("carol", "app", false);
+            String pat = a.pat("carol");
+            String key = a.appKey("carol", "app", List.of("All"), List.of());
+            assertEquals(10000, b.rest("GET", "/v2/myscopes", key, null).code(), "b caches the key");
+            // Every node's LISTEN connection goes; whatever a's NOTIFY says, nobody hears it.
+            a.clavis.database().jdbi().useHandle(h -> h.createQuery(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :name")
+                    .bind("name", RevocationFeed.LISTENER_NAME).mapTo(Boolean.class).list());
+            assertEquals(10000, a.rest("DELETE", "/v2/users/carol/keys/" + key, pat, null).code());
+            assertEquals(11009, a.rest("GET", "/v2/myscopes", key, null).code(), "the serving node at once");
+            assertEquals(11009, awaitCode(b, key, 11009, 2_000), "the other within the poll bound");
+        }
+    }
+
+    @Test
+    void an_app_made_private_on_one_node_is_hidden_from_strangers_on_the_other() throws InterruptedException {
+        String url = TestDatabases.postgres();
+        try (TestServer a = new TestServer(url); TestServer b = new TestServer(url)) {
+            a.createUser("dave");
+            a.createUser("erin");
+            a.createApp("dave", "gallery", true);
+            String owner = a.pat("dave");
+            String stranger = a.pat("erin");
+            String path = "/v2/users/dave/apps/gallery";
+            assertEquals(10000, b.rest("GET", path, stranger, null).code(), "b caches the public app");
+            a.rest("PATCH", "/v2/users/dave/apps", owner,
+                    "{\"apps\":[{\"id\":\"gallery\",\"visibility\":{\"gettable\":10}}],\"action\":\"overwrite\"}");
+            assertEquals(11101, a.rest("GET", path, stranger, null).code(), "the serving node at once");
+            long deadline = System.currentTimeMillis() + PATIENCE_MILLIS;
+            int code;
+            do {
+                code = b.rest("GET", path, stranger, null).code();
+            } while (code != 11101 && System.currentTimeMillis() < deadline);
+            assertEquals(11101, code);
+        }
+    }
+
     private static int awaitCode(TestServer node, String key, int wanted) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + PATIENCE_MILLIS;
+        return awaitCode(node, key, wanted, PATIENCE_MILLIS);
+    }
+
+    /** Asks until the answer is {@code wanted} or patience runs out; returns the last answer. */
+    private static int awaitCode(TestServer node, String key, int wanted, long patienceMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + patienceMillis;
         int code;
         do {
             code = node.rest("GET", "/v2/app", key, null).code();
