@@ -185,6 +185,9 @@ public final class Clavis implements AutoCloseable {
         // Five failures per account, twenty per address, per quarter of an hour: portal and API alike.
         SignInThrottle signIns = new SignInThrottle(5, 20, Duration.ofMinutes(15));
         http.post("/v2/login", new LoginEndpoint(users, keys, rest, signIns)::handle);
+        // Liveness: the process answers; nothing else is asked, so a slow database never gets a
+        // live node restarted.
+        http.get("/livez", ctx -> RestFront.write(ctx, 200, "{\"status\":\"ok\"}"));
         http.get("/healthz", ctx -> {
             boolean up = database.healthy();
             RestFront.write(ctx, up ? 200 : 503, up ? "{\"status\":\"ok\"}" : "{\"status\":\"database unavailable\"}");

@@ -1,5 +1,6 @@
 package dev.clavis;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.clavis.auth.CredentialKind;
 import dev.clavis.config.Config;
 import dev.clavis.keys.KeyService;
@@ -12,10 +13,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** The command line: {@code serve}, {@code users create}, {@code pats create}. */
 @Command(name = "clavis", mixinStandardHelpOptions = true, version = "clavis 0.1.0",
@@ -126,11 +128,17 @@ public final class Main implements Runnable {
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 clavis.close();
+                flushLogs();
                 stopped.countDown();
             }, "clavis-shutdown"));
             stopped.await();
             return 0;
         }
+    }
+
+    /** Writes out the log lines still queued for the asynchronous appender, then stops logging. */
+    static void flushLogs() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) logback.stop();
     }
 
     /** A command that only groups subcommands: alone, it is a usage error. */

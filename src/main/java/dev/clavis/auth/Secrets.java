@@ -23,6 +23,14 @@ public final class Secrets {
     static final int DISPLAY_PREFIX_LENGTH = 11;
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Looking a digest up by name costs more than the hashing; each thread keeps its own. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    });
     private static final Pattern SECRET_SHAPED = Pattern.compile("(clv[kps]_)[0-9A-Za-z]+");
 
     private Secrets() {}
@@ -31,7 +39,7 @@ public final class Secrets {
         byte[] bytes = new byte[RANDOM_BYTES];
         RANDOM.nextBytes(bytes);
         String head = kind.prefix() + base62(new BigInteger(1, bytes), BODY_LENGTH);
-        return new Secret(head + base62(BigInteger.valueOf(crc32(head)), CHECKSUM_LENGTH));
+        return new Secret(head + checksum(head));
     }
 
     /** The kind of a well-formed secret with a valid checksum; empty for anything else. */
@@ -44,8 +52,7 @@ public final class Secrets {
                 if (BASE62.indexOf(candidate.charAt(i)) < 0) return Optional.empty();
             }
             String head = candidate.substring(0, candidate.length() - CHECKSUM_LENGTH);
-            String checksum = candidate.substring(head.length());
-            if (!checksum.equals(base62(BigInteger.valueOf(crc32(head)), CHECKSUM_LENGTH))) return Optional.empty();
+            if (!candidate.endsWith(checksum(head))) return Optional.empty();
             return Optional.of(kind);
         }
         return Optional.empty();
@@ -57,12 +64,8 @@ public final class Secrets {
     }
 
     public static String hash(String secret) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        // digest() also resets the instance for the thread's next call.
+        return HexFormat.of().formatHex(SHA256.get().digest(secret.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** 32 lowercase hex characters, the shape of Clarifai's ids. */
@@ -72,10 +75,17 @@ public final class Secrets {
         return HexFormat.of().formatHex(bytes);
     }
 
-    private static long crc32(String text) {
+    /** The CRC32 of everything before it, as six base62 digits. */
+    private static String checksum(String head) {
         CRC32 crc = new CRC32();
-        crc.update(text.getBytes(StandardCharsets.US_ASCII));
-        return crc.getValue();
+        crc.update(head.getBytes(StandardCharsets.US_ASCII));
+        long value = crc.getValue();
+        char[] out = new char[CHECKSUM_LENGTH];
+        for (int i = CHECKSUM_LENGTH - 1; i >= 0; i--) {
+            out[i] = BASE62.charAt((int) (value % 62));
+            value /= 62;
+        }
+        return new String(out);
     }
 
     private static String base62(BigInteger value, int width) {

@@ -28,7 +28,7 @@ import java.util.Set;
 public final class JsonCodec {
     static final int MAX_DEPTH = 64;
     private final JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
-    private final JsonFormat.Printer printer;
+    private final JsonPrinter printer;
     /** Fields with a {@code cl_default_float}: JSON requests that leave them out mean this value. */
     private final Map<FieldDescriptor, Float> defaults = new HashMap<>();
     /** Message types from which such a field can be reached; others need no second look. */
@@ -48,11 +48,7 @@ public final class JsonCodec {
             }
             collectShownIfEmpty(response, registry, seen, alwaysPrinted);
         }
-        this.printer = JsonFormat.printer()
-                .preservingProtoFieldNames()
-                .printingEnumsAsInts()
-                .omittingInsignificantWhitespace()
-                .includingDefaultValueFields(alwaysPrinted);
+        this.printer = new JsonPrinter(alwaysPrinted);
     }
 
     /** Merges a JSON object into the builder; malformed JSON or wrong types are 11100. */
@@ -72,13 +68,13 @@ public final class JsonCodec {
         }
     }
 
+    /** The printer, for the test that holds it against JsonFormat. */
+    JsonPrinter printer() {
+        return printer;
+    }
+
     public String print(Message message) {
-        try {
-            String json = printer.print(message);
-            return LegacyOutputInfo.applies(message.getDescriptorForType()) ? LegacyOutputInfo.addTypeExt(json) : json;
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("response not printable as JSON", e);
-        }
+        return printer.print(message, LegacyOutputInfo.applies(message.getDescriptorForType()));
     }
 
     /**

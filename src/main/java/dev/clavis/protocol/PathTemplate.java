@@ -50,7 +50,10 @@ public final class PathTemplate {
         String[] raw = rawPath.substring(1).split("/", -1);
         List<String> decoded = new ArrayList<>(raw.length);
         try {
-            for (String s : raw) decoded.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+            for (String s : raw) {
+                boolean plain = s.indexOf('%') < 0 && s.indexOf('+') < 0;
+                decoded.add(plain ? s : URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+            }
         } catch (IllegalArgumentException malformedEscape) {
             return Optional.empty();
         }
@@ -60,16 +63,14 @@ public final class PathTemplate {
     /** The variables bound by matching these segments, or empty if the path does not match. */
     public Optional<Map<String, String>> match(List<String> segments) {
         if (segments.size() != literals.size()) return Optional.empty();
-        Map<String, String> bound = new LinkedHashMap<>();
+        // Most templates tried do not match: find out before allocating anything.
         for (int i = 0; i < segments.size(); i++) {
             String literal = literals.get(i);
-            String segment = segments.get(i);
-            if (literal != null) {
-                if (!literal.equals(segment)) return Optional.empty();
-            } else {
-                if (segment.isEmpty()) return Optional.empty();
-                bound.put(variables.get(i), segment);
-            }
+            if (literal != null ? !literal.equals(segments.get(i)) : segments.get(i).isEmpty()) return Optional.empty();
+        }
+        Map<String, String> bound = new LinkedHashMap<>();
+        for (int i = 0; i < segments.size(); i++) {
+            if (literals.get(i) == null) bound.put(variables.get(i), segments.get(i));
         }
         return Optional.of(bound);
     }

@@ -22,6 +22,8 @@ public final class Structs {
     }
 
     public static Struct fromJson(String json) {
+        // Most records have no metadata; this one is read on every MyScopes.
+        if (json.equals("{}")) return Struct.getDefaultInstance();
         Struct.Builder struct = Struct.newBuilder();
         try {
             JsonFormat.parser().merge(json, struct);

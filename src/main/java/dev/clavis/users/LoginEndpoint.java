@@ -5,9 +5,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import dev.clavis.auth.Secrets;
 import dev.clavis.keys.KeyService;
 import dev.clavis.protocol.ApiException;
+import dev.clavis.protocol.RequestIds;
 import dev.clavis.protocol.RestFront;
 import dev.clavis.protocol.Statuses;
 import io.javalin.http.Context;
@@ -38,7 +38,7 @@ public final class LoginEndpoint {
 
     public void handle(Context ctx) {
         long started = System.nanoTime();
-        String reqId = Secrets.newId();
+        String reqId = RequestIds.next();
         JsonObject reply = new JsonObject();
         StatusCode code;
         int http;
