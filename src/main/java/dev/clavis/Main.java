@@ -28,7 +28,9 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int status = commandLine().execute(args);
+        flushLogs();
+        System.exit(status);
     }
 
     /** The command line, ready to execute; tests point its out and err elsewhere. */
@@ -136,7 +138,7 @@ public final class Main implements Runnable {
         }
     }
 
-    /** Writes out the log lines still queued for the asynchronous appender, then stops logging. */
+    /** Writes out the log lines still in the buffered appender, then stops logging. */
     static void flushLogs() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) logback.stop();
     }
