@@ -162,8 +162,9 @@ public final class Clavis implements AutoCloseable {
                 config.fetchAllowHosts()));
         ImageEmbedder imageEmbedder = new ImageEmbedder();
         TextEmbedder textEmbedder = new TextEmbedder();
-        Training training = new Training(database.jdbi(), media, imageEmbedder, textEmbedder, trainingWorkers, clock);
-        ModelService models = new ModelService(database.jdbi(), concepts, clock);
+        Training training = new Training(database.jdbi(), media, imageEmbedder, textEmbedder, trainingWorkers, revocations, clock);
+        ModelService models = new ModelService(database.jdbi(), concepts, revocations, clock);
+        revocations.subscribe(models::revoke);
         ModelHandlers modelHandlers = new ModelHandlers(models, training, concepts);
         Predictor predictor = new Predictor(imageEmbedder, textEmbedder);
         Outputs outputs = new Outputs(media, concepts);

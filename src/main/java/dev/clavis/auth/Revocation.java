@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * What a committed change takes out of every node's caches: one credential, everything an app
- * holds (its record and the keys bound to it), or everything. Written to the revocation log as a
- * kind and a subject.
+ * holds (its record, the keys bound to it, its models), one model with its versions, or
+ * everything. Written to the revocation log as a kind and a subject.
  */
 public sealed interface Revocation {
     String kind();
@@ -34,6 +34,17 @@ public sealed interface Revocation {
         }
     }
 
+    /** A model was patched or deleted, or one of its versions changed (trained, failed, deleted). */
+    record Model(String userId, String appId, String modelId) implements Revocation {
+        public String kind() {
+            return "model";
+        }
+
+        public String subject() {
+            return userId + "/" + appId + "/" + modelId;
+        }
+    }
+
     /** Everything cached: said by a node that cannot tell what it missed. */
     record Everything() implements Revocation {
         public String kind() {
@@ -53,6 +64,10 @@ public sealed interface Revocation {
                 int slash = subject.indexOf('/');
                 yield slash < 0 ? Optional.empty()
                         : Optional.of(new App(subject.substring(0, slash), subject.substring(slash + 1)));
+            }
+            case "model" -> {
+                String[] ids = subject.split("/", 3);
+                yield ids.length == 3 ? Optional.of(new Model(ids[0], ids[1], ids[2])) : Optional.empty();
             }
             case "all" -> Optional.of(new Everything());
             default -> Optional.empty();

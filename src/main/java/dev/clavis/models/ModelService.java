@@ -1,17 +1,22 @@
 package dev.clavis.models;
 
 import com.clarifai.grpc.api.status.StatusCode;
+import dev.clavis.auth.RevocableCache;
+import dev.clavis.auth.Revocation;
+import dev.clavis.auth.Revocations;
 import dev.clavis.auth.Secrets;
 import dev.clavis.concepts.ConceptService;
 import dev.clavis.protocol.ApiException;
 import dev.clavis.protocol.Ids;
 import dev.clavis.protocol.Page;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 
@@ -27,6 +32,8 @@ public final class ModelService {
     private final Jdbi jdbi;
     private final ConceptService concepts;
     private final Clock clock;
+    private final Revocations revocations;
+    private final RevocableCache<ModelRef, Described> described = new RevocableCache<>(10_000, Duration.ofMinutes(10));
 
     /** A model to create or change; null fields stay as they are on change. */
     public record ModelDraft(String id, String name, String typeId, String description, List<String> concepts,
@@ -35,9 +42,14 @@ public final class ModelService {
     /** A model with its newest trained version, if any. */
     public record Described(Model model, ModelVersion version) {}
 
-    public ModelService(Jdbi jdbi, ConceptService concepts, Clock clock) {
+    /** A model and a version id, "" for its latest trained version. */
+    private record ModelRef(String userId, String appId, String modelId, String versionId) {}
+
+
+    public ModelService(Jdbi jdbi, ConceptService concepts, Revocations revocations, Clock clock) {
         this.jdbi = jdbi;
         this.concepts = concepts;
+        this.revocations = revocations;
         this.clock = clock;
     }
 
@@ -73,13 +85,35 @@ public final class ModelService {
         });
     }
 
+    /**
+     * A model with the version asked for, or its latest trained one. Cached: every prediction asks,
+     * and every change to a model or its versions revokes it (see {@link #revoke}).
+     */
     public Described get(String userId, String appId, String modelId, String versionId) {
+        String version = versionId == null ? "" : versionId;
+        return described.get(new ModelRef(userId, appId, modelId, version), ref -> Optional.of(load(ref))).orElseThrow();
+    }
+
+    private Described load(ModelRef ref) {
         ModelStore store = jdbi.onDemand(ModelStore.class);
-        Model model = store.find(userId, appId, modelId).orElseThrow(() -> missing(modelId));
-        ModelVersion version = versionId == null || versionId.isEmpty()
-                ? store.latestTrained(userId, appId, modelId).orElse(null)
-                : store.findVersion(userId, appId, modelId, versionId).orElseThrow(() -> missingVersion(versionId));
+        Model model = store.find(ref.userId(), ref.appId(), ref.modelId()).orElseThrow(() -> missing(ref.modelId()));
+        ModelVersion version = ref.versionId().isEmpty()
+                ? store.latestTrained(ref.userId(), ref.appId(), ref.modelId()).orElse(null)
+                : store.findVersion(ref.userId(), ref.appId(), ref.modelId(), ref.versionId())
+                        .orElseThrow(() -> missingVersion(ref.versionId()));
         return new Described(model, version);
+    }
+
+    /** Drops what a committed change revoked from the model cache. */
+    public void revoke(Revocation revocation) {
+        if (revocation instanceof Revocation.Model m) {
+            described.revokeWhere(d -> d.model().userId().equals(m.userId()) && d.model().appId().equals(m.appId())
+                    && d.model().id().equals(m.modelId()));
+        } else if (revocation instanceof Revocation.App app) {
+            described.revokeWhere(d -> d.model().userId().equals(app.userId()) && d.model().appId().equals(app.appId()));
+        } else if (revocation instanceof Revocation.Everything) {
+            described.revokeAll();
+        }
     }
 
     /** An app's models; with no app (a PAT on the user-level route), the user's models in all apps. */
@@ -123,6 +157,7 @@ public final class ModelService {
                         c.description() == null || c.description().isEmpty() ? m.description() : c.description(),
                         String.join(" ", conceptIds),
                         (c.mutuallyExclusive() == null ? m.mutuallyExclusive() : c.mutuallyExclusive()) ? 1 : 0, now);
+                revocations.record(h, new Revocation.Model(userId, appId, m.id()));
                 out.add(new Described(store.find(userId, appId, m.id()).orElseThrow(), store.latestTrained(userId, appId, m.id()).orElse(null)));
             }
             return out;
@@ -136,6 +171,7 @@ public final class ModelService {
             ModelStore store = h.attach(ModelStore.class);
             for (String id : ids) requireOwnType(store.find(userId, appId, id).orElseThrow(() -> missing(id)));
             store.delete(userId, appId, List.copyOf(new LinkedHashSet<>(ids)));
+            for (String id : new LinkedHashSet<>(ids)) revocations.record(h, new Revocation.Model(userId, appId, id));
         });
     }
 
@@ -151,9 +187,12 @@ public final class ModelService {
     }
 
     public void deleteVersion(String userId, String appId, String modelId, String versionId) {
-        ModelStore store = jdbi.onDemand(ModelStore.class);
-        requireOwnType(store.find(userId, appId, modelId).orElseThrow(() -> missing(modelId)));
-        if (store.deleteVersion(userId, appId, modelId, versionId) == 0) throw missingVersion(versionId);
+        jdbi.useTransaction(h -> {
+            ModelStore store = h.attach(ModelStore.class);
+            requireOwnType(store.find(userId, appId, modelId).orElseThrow(() -> missing(modelId)));
+            if (store.deleteVersion(userId, appId, modelId, versionId) == 0) throw missingVersion(versionId);
+            revocations.record(h, new Revocation.Model(userId, appId, modelId));
+        });
     }
 
     private static void requireOwnType(Model m) {

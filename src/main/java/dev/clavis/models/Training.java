@@ -2,6 +2,8 @@ package dev.clavis.models;
 
 import com.clarifai.grpc.api.status.StatusCode;
 import com.google.gson.Gson;
+import dev.clavis.auth.Revocation;
+import dev.clavis.auth.Revocations;
 import dev.clavis.auth.Secrets;
 import dev.clavis.inputs.InputStore;
 import dev.clavis.media.Media;
@@ -38,14 +40,16 @@ public final class Training {
     private final TextEmbedder textEmbedder;
     private final Clock clock;
     private final Executor workers;
+    private final Revocations revocations;
 
     /** What a trained version stores: one head per kind of input it saw. Either may be null. */
     record Params(LogisticClassifier.Trained image, LogisticClassifier.Trained text) {}
 
     /** @param workers where training runs; its owner (the composition root) stops it */
     public Training(Jdbi jdbi, MediaLoader media, ImageEmbedder imageEmbedder, TextEmbedder textEmbedder, Executor workers,
-                    Clock clock) {
+                    Revocations revocations, Clock clock) {
         this.workers = workers;
+        this.revocations = revocations;
         this.jdbi = jdbi;
         this.media = media;
         this.imageEmbedder = imageEmbedder;
@@ -78,17 +82,26 @@ public final class Training {
     }
 
     private void train(Model model, ModelVersion version) {
-        ModelStore store = jdbi.onDemand(ModelStore.class);
-        store.updateVersion(model.userId(), model.appId(), model.id(), version.id(), StatusCode.MODEL_TRAINING_VALUE, "", null, 0, null);
+        setStatus(model, version, StatusCode.MODEL_TRAINING_VALUE, "", null, 0, null);
         try {
             Result result = fit(model, version.concepts());
-            store.updateVersion(model.userId(), model.appId(), model.id(), version.id(), result.code().getNumber(), result.details(),
+            setStatus(model, version, result.code().getNumber(), result.details(),
                     result.params() == null ? null : GSON.toJson(result.params()), result.inputs(), clock.millis());
         } catch (RuntimeException e) {
             log.error("training {}/{}/{} version {} failed", model.userId(), model.appId(), model.id(), version.id(), e);
-            store.updateVersion(model.userId(), model.appId(), model.id(), version.id(),
-                    StatusCode.MODEL_TRAINING_FAILED_VALUE, "Training failed: internal error.", null, 0, clock.millis());
+            setStatus(model, version, StatusCode.MODEL_TRAINING_FAILED_VALUE, "Training failed: internal error.", null, 0,
+                    clock.millis());
         }
+    }
+
+    /** Moves a version on; the model's cached descriptions (its latest trained version) go with it. */
+    private void setStatus(Model model, ModelVersion version, int code, String details, String params, int inputs,
+                           Long completedAt) {
+        jdbi.useTransaction(h -> {
+            h.attach(ModelStore.class).updateVersion(model.userId(), model.appId(), model.id(), version.id(), code, details,
+                    params, inputs, completedAt);
+            revocations.record(h, new Revocation.Model(model.userId(), model.appId(), model.id()));
+        });
     }
 
     private record Result(StatusCode code, String details, Params params, int inputs) {}

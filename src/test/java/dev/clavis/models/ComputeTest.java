@@ -37,6 +37,29 @@ class ComputeTest {
     }
 
     @Test
+    void colours_read_straight_from_the_raster_match_the_colour_model_in_every_layout() {
+        BufferedImage scene = Datasets.scenes(1, 3).get(0).item();
+        ColorRecognizer colors = new ColorRecognizer();
+        List<ColorRecognizer.Share> expected = null;
+        // 3-byte BGR (JPEG), packed ints with and without alpha (PNG, BMP), premultiplied, and a
+        // sub-image whose raster starts inside its parent's.
+        for (int type : new int[] {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB,
+                BufferedImage.TYPE_INT_ARGB_PRE, BufferedImage.TYPE_4BYTE_ABGR}) {
+            BufferedImage copy = new BufferedImage(scene.getWidth(), scene.getHeight(), type);
+            copy.createGraphics().drawImage(scene, 0, 0, null);
+            List<ColorRecognizer.Share> shares = colors.recognize(copy);
+            if (expected == null) expected = shares;
+            assertEquals(expected, shares, "image type " + type);
+        }
+        BufferedImage framed = new BufferedImage(scene.getWidth() + 20, scene.getHeight() + 20, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = framed.createGraphics();
+        g.setColor(Color.MAGENTA);
+        g.fillRect(0, 0, framed.getWidth(), framed.getHeight());
+        g.drawImage(scene, 10, 10, null);
+        assertEquals(expected, colors.recognize(framed.getSubimage(10, 10, scene.getWidth(), scene.getHeight())));
+    }
+
+    @Test
     void embeddings_are_deterministic_unit_vectors_and_similar_things_are_close() {
         TextEmbedder text = new TextEmbedder();
         float[] a = text.embed("the striker scored a goal in the match");

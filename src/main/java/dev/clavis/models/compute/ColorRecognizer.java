@@ -1,6 +1,11 @@
 package dev.clavis.models.compute;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.SinglePixelPackedSampleModel;
+import java.awt.image.WritableRaster;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -17,6 +22,8 @@ public final class ColorRecognizer {
     private static final int MAX_SAMPLES = 128 * 128;
 
     private final String[] names;
+    /** Each colour's id, {@code #rrggbb}. */
+    private final String[] hex;
     private final int[] rgb;
     private final double[][] lab;
     /**
@@ -31,6 +38,7 @@ public final class ColorRecognizer {
     public ColorRecognizer() {
         int n = NamedColors.ALL.size();
         names = new String[n];
+        hex = new String[n];
         rgb = new int[n];
         lab = new double[n][];
         Arrays.fill(nearestCache, (short) -1);
@@ -38,6 +46,7 @@ public final class ColorRecognizer {
         for (Map.Entry<String, Integer> e : NamedColors.ALL.entrySet()) {
             names[i] = e.getKey();
             rgb[i] = e.getValue();
+            hex[i] = String.format(Locale.ROOT, "#%06x", e.getValue());
             lab[i] = lab(e.getValue());
             i++;
         }
@@ -50,20 +59,51 @@ public final class ColorRecognizer {
         double stride = Math.max(1, Math.sqrt((double) width * height / MAX_SAMPLES));
         int[] counts = new int[names.length];
         int total = 0;
+        Pixels pixels = pixelsOf(image);
         for (double y = stride / 2; y < height; y += stride) {
             for (double x = stride / 2; x < width; x += stride) {
-                counts[nearest(image.getRGB((int) x, (int) y) & 0xFFFFFF)]++;
+                counts[nearest(pixels.rgb((int) x, (int) y))]++;
                 total++;
             }
         }
         List<Share> shares = new ArrayList<>();
         for (int i = 0; i < counts.length; i++) {
-            if (counts[i] > 0) {
-                shares.add(new Share(String.format(Locale.ROOT, "#%06x", rgb[i]), names[i], (double) counts[i] / total));
-            }
+            if (counts[i] > 0) shares.add(new Share(hex[i], names[i], (double) counts[i] / total));
         }
         shares.sort(Comparator.comparingDouble(Share::share).reversed().thenComparing(Share::name));
         return shares;
+    }
+
+    /** A pixel's colour as 0xRRGGBB. */
+    @FunctionalInterface
+    private interface Pixels {
+        int rgb(int x, int y);
+    }
+
+    /**
+     * Reads the decoders' usual layouts (JPEG's 3-byte BGR, PNG's and BMP's packed ints) straight
+     * from the raster: {@code getRGB} converts each pixel through the colour model, which cost
+     * more than finding its colour. Other layouts, and premultiplied alpha, take that road.
+     */
+    private static Pixels pixelsOf(BufferedImage image) {
+        WritableRaster raster = image.getRaster();
+        boolean whole = raster.getParent() == null && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0;
+        if (whole && image.getType() == BufferedImage.TYPE_3BYTE_BGR
+                && raster.getSampleModel() instanceof ComponentSampleModel layout && layout.getPixelStride() == 3) {
+            byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
+            int stride = layout.getScanlineStride();
+            return (x, y) -> {
+                int i = y * stride + x * 3;
+                return (data[i + 2] & 0xFF) << 16 | (data[i + 1] & 0xFF) << 8 | (data[i] & 0xFF);
+            };
+        }
+        if (whole && (image.getType() == BufferedImage.TYPE_INT_RGB || image.getType() == BufferedImage.TYPE_INT_ARGB)
+                && raster.getSampleModel() instanceof SinglePixelPackedSampleModel layout) {
+            int[] data = ((DataBufferInt) raster.getDataBuffer()).getData();
+            int stride = layout.getScanlineStride();
+            return (x, y) -> data[y * stride + x] & 0xFFFFFF;
+        }
+        return (x, y) -> image.getRGB(x, y) & 0xFFFFFF;
     }
 
     private int nearest(int pixel) {
