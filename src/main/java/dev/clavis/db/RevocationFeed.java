@@ -197,7 +197,8 @@ public final class RevocationFeed implements AutoCloseable {
 
     private void lostListener(SQLException e) {
         if (!running) return;
-        log.warn("revocation feed lost its LISTEN connection; reconnecting, and reading the log meanwhile", e);
+        // Expected when the database restarts or a proxy drops idle connections: one line, no trace.
+        log.warn("revocation feed lost its LISTEN connection ({}); reconnecting, and reading the log meanwhile", e.getMessage());
         closeListener();
     }
 
@@ -217,7 +218,8 @@ public final class RevocationFeed implements AutoCloseable {
             listening = true;
             return true;
         } catch (SQLException e) {
-            log.warn("revocation feed cannot LISTEN yet; reading the log every {} ms meanwhile", pollInterval.toMillis(), e);
+            log.warn("revocation feed cannot LISTEN yet ({}); reading the log every {} ms meanwhile", e.getMessage(),
+                    pollInterval.toMillis());
             return false;
         }
     }

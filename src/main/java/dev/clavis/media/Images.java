@@ -9,6 +9,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes images (JPEG, PNG, GIF and BMP from the JDK, WebP from TwelveMonkeys) after checking
@@ -35,7 +36,8 @@ public final class Images {
 
     public Decoded decode(byte[] bytes) throws MediaRejected {
         if (bytes.length == 0) throw new MediaRejected(StatusCode.INPUT_UNSUPPORTED_FORMAT, "The image is empty.");
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        // In memory: ImageIO.createImageInputStream would copy the bytes into a temporary file first.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new MediaRejected(StatusCode.INPUT_UNSUPPORTED_FORMAT,
