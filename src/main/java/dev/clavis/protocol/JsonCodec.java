@@ -5,6 +5,8 @@ import com.clarifai.grpc.api.utils.Extensions;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import com.google.protobuf.DescriptorProtos.FieldOptions;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
@@ -12,6 +14,8 @@ import com.google.protobuf.ExtensionRegistry;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import java.io.IOException;
+import java.io.StringReader;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -19,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Protocol messages to and from Clarifai's JSON: proto field names, enums as numbers out and
@@ -33,6 +38,8 @@ public final class JsonCodec {
     private final Map<FieldDescriptor, Float> defaults = new HashMap<>();
     /** Message types from which such a field can be reached; others need no second look. */
     private final Set<Descriptor> reachesDefaults = new HashSet<>();
+    /** Each message type's fields by proto and JSON name, as JsonFormat finds them. */
+    private final Map<Descriptor, Map<String, FieldDescriptor>> fieldNames = new ConcurrentHashMap<>();
 
     public JsonCodec(MethodTable table) {
         Set<FieldDescriptor> alwaysPrinted = new HashSet<>();
@@ -51,12 +58,17 @@ public final class JsonCodec {
         this.printer = new JsonPrinter(alwaysPrinted);
     }
 
-    /** Merges a JSON object into the builder; malformed JSON or wrong types are 11100. */
+    /**
+     * Merges a JSON object into the builder; malformed JSON or wrong types are 11100. One
+     * streaming pass checks the body's shape (see {@link #needsDefaults}) and JsonFormat parses it;
+     * only a body that leaves out a {@code cl_default_float} field is parsed into a tree, filled in
+     * and printed again first.
+     */
     public void merge(String json, Message.Builder into) {
-        requireShallow(json);
+        Descriptor type = into.getDescriptorForType();
+        boolean fill = needsDefaults(json, type);
         try {
-            Descriptor type = into.getDescriptorForType();
-            if (reachesDefaults.contains(type)) {
+            if (fill) {
                 JsonElement tree = JsonParser.parseString(json);
                 fillDefaults(tree, type);
                 json = tree.toString();
@@ -68,6 +80,124 @@ public final class JsonCodec {
         }
     }
 
+    /**
+     * Reads the body once as a stream of tokens, without building it, and refuses what
+     * JsonFormat's parser would let through: nesting deeper than any V2 message needs (the parser
+     * recurses per level, and ten thousand brackets would exhaust the thread's stack) and text
+     * after the JSON value (the parser stops reading there and would ignore it). Following the
+     * message types as it goes, it answers whether an object of a type with {@code cl_default_float}
+     * fields leaves one out or gives a boolean for one.
+     */
+    boolean needsDefaults(String json, Descriptor root) {
+        JsonReader reader = new JsonReader(new StringReader(json));
+        reader.setLenient(false);
+        Deque<Frame> open = new ArrayDeque<>();
+        boolean needed = false;
+        Descriptor next = reachesDefaults.contains(root) ? root : null;
+        try {
+            do {
+                Frame top = open.peek();
+                switch (reader.peek()) {
+                    case BEGIN_OBJECT -> {
+                        reader.beginObject();
+                        open.push(new Frame(next, false));
+                        if (open.size() > MAX_DEPTH) {
+                            throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "JSON nested deeper than " + MAX_DEPTH + " levels.");
+                        }
+                    }
+                    case BEGIN_ARRAY -> {
+                        reader.beginArray();
+                        open.push(new Frame(next, true));
+                        if (open.size() > MAX_DEPTH) {
+                            throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "JSON nested deeper than " + MAX_DEPTH + " levels.");
+                        }
+                    }
+                    case END_OBJECT -> {
+                        reader.endObject();
+                        needed |= open.pop().leavesOutADefault(defaults);
+                    }
+                    case END_ARRAY -> {
+                        reader.endArray();
+                        open.pop();
+                    }
+                    case NAME -> {
+                        String name = reader.nextName();
+                        if (top.isMap) {
+                            next = top.mapValues;
+                        } else {
+                            FieldDescriptor field = top.type == null ? null : fieldNamed(top.type, name);
+                            next = valueType(field);
+                            if (field != null && defaults.containsKey(field)) {
+                                top.given.add(field);
+                                if (reader.peek() == JsonToken.BOOLEAN) needed = true;
+                            }
+                        }
+                        continue;
+                    }
+                    default -> reader.skipValue();
+                }
+                Frame container = open.peek();
+                // What an element of the container just entered or left holds, for its next value.
+                next = container == null ? null : container.isArray ? container.type : null;
+            } while (!open.isEmpty());
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "Unexpected text after the JSON body.");
+            }
+        } catch (IOException | IllegalStateException e) {
+            throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "Malformed JSON body: " + brief(e.getMessage()));
+        }
+        return needed;
+    }
+
+    /**
+     * An object or array being read. {@code type} is the message type of the object, or of an
+     * array's elements, when defaults can be reached from it; null otherwise. A map field's
+     * object has map keys for names, and {@code mapValues} is its values' type.
+     */
+    private static final class Frame {
+        final Descriptor type;
+        final boolean isArray;
+        final boolean isMap;
+        final Descriptor mapValues;
+        final Set<FieldDescriptor> given = new HashSet<>();
+
+        Frame(Descriptor type, boolean isArray) {
+            boolean map = type != null && !isArray && type.getOptions().getMapEntry();
+            this.type = map ? null : type;
+            this.isArray = isArray;
+            this.isMap = map;
+            FieldDescriptor value = map ? type.findFieldByName("value") : null;
+            this.mapValues = value != null && value.getJavaType() == FieldDescriptor.JavaType.MESSAGE ? value.getMessageType() : null;
+        }
+
+        boolean leavesOutADefault(Map<FieldDescriptor, Float> defaults) {
+            if (type == null || isArray) return false;
+            for (FieldDescriptor f : type.getFields()) {
+                if (defaults.containsKey(f) && !given.contains(f)) return true;
+            }
+            return false;
+        }
+    }
+
+    /** The message type a field's value holds, when defaults can be reached from it. */
+    private Descriptor valueType(FieldDescriptor field) {
+        if (field == null || field.getJavaType() != FieldDescriptor.JavaType.MESSAGE) return null;
+        Descriptor type = field.getMessageType();
+        if (field.isMapField()) return type; // a map entry type: Frame reads it as a map
+        return reachesDefaults.contains(type) ? type : null;
+    }
+
+    private FieldDescriptor fieldNamed(Descriptor type, String name) {
+        return fieldNames.computeIfAbsent(type, t -> {
+            Map<String, FieldDescriptor> byName = new HashMap<>();
+            for (FieldDescriptor f : t.getFields()) {
+                byName.put(f.getName(), f);
+                byName.put(f.getJsonName(), f);
+            }
+            return byName;
+        }).get(name);
+    }
+
     /** The printer, for the test that holds it against JsonFormat. */
     JsonPrinter printer() {
         return printer;
@@ -75,36 +205,6 @@ public final class JsonCodec {
 
     public String print(Message message) {
         return printer.print(message, LegacyOutputInfo.applies(message.getDescriptorForType()));
-    }
-
-    /**
-     * Checks what the parser lets pass: nesting deeper than any V2 message needs (the parser
-     * recurses per level, and ten thousand brackets would exhaust the thread's stack), and
-     * anything after the JSON value (the parser stops reading there and would ignore it).
-     */
-    static void requireShallow(String json) {
-        int depth = 0;
-        boolean inString = false;
-        boolean closed = false;
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (closed) {
-                if (!Character.isWhitespace(c)) {
-                    throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "Unexpected text after the JSON body.");
-                }
-            } else if (inString) {
-                if (c == '\\') i++;
-                else if (c == '"') inString = false;
-            } else if (c == '"') {
-                inString = true;
-            } else if (c == '{' || c == '[') {
-                if (++depth > MAX_DEPTH) {
-                    throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "JSON nested deeper than " + MAX_DEPTH + " levels.");
-                }
-            } else if (c == '}' || c == ']') {
-                closed = --depth == 0;
-            }
-        }
     }
 
     /**
