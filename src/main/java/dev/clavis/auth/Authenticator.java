@@ -39,15 +39,13 @@ public final class Authenticator {
         String secret;
         if (headers.authorization() != null) {
             secret = keyFromAuthorization(headers.authorization());
-            requireWellFormed(secret);
-            if (Secrets.kindOf(secret).orElseThrow() == CredentialKind.SESSION) {
+            if (kindOf(secret) == CredentialKind.SESSION) {
                 throw new ApiException(StatusCode.CONN_KEY_INVALID,
                         "Session tokens are sent in the X-Clarifai-Session-Token header.");
             }
         } else if (headers.sessionToken() != null) {
             secret = headers.sessionToken().trim();
-            requireWellFormed(secret);
-            if (Secrets.kindOf(secret).orElseThrow() != CredentialKind.SESSION) {
+            if (kindOf(secret) != CredentialKind.SESSION) {
                 throw new ApiException(StatusCode.CONN_KEY_INVALID,
                         "API keys and PATs are sent as 'Authorization: Key <key>'.");
             }
@@ -101,9 +99,8 @@ public final class Authenticator {
         return key;
     }
 
-    private static void requireWellFormed(String secret) {
-        if (Secrets.kindOf(secret).isEmpty()) {
-            throw new ApiException(StatusCode.CONN_KEY_INVALID, "Invalid format of key.");
-        }
+    /** The kind of a well-formed secret; anything else is refused before storage is asked. */
+    private static CredentialKind kindOf(String secret) {
+        return Secrets.kindOf(secret).orElseThrow(() -> new ApiException(StatusCode.CONN_KEY_INVALID, "Invalid format of key."));
     }
 }

@@ -6,9 +6,13 @@ import dev.clavis.protocol.Ids;
 import dev.clavis.protocol.Page;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -61,6 +65,16 @@ public final class ConceptService {
     public Concept get(String userId, String appId, String id) {
         return jdbi.onDemand(ConceptStore.class).find(userId, appId, id)
                 .orElseThrow(() -> ApiException.notFound("Concept '" + id + "' not found."));
+    }
+
+    /** The concepts with these ids that exist, by id, in one query. */
+    public Map<String, Concept> byIds(String userId, String appId, Collection<String> ids) {
+        if (ids.isEmpty()) return Map.of();
+        Map<String, Concept> found = new HashMap<>();
+        for (Concept c : jdbi.onDemand(ConceptStore.class).findAll(userId, appId, List.copyOf(new LinkedHashSet<>(ids)))) {
+            found.put(c.id(), c);
+        }
+        return found;
     }
 
     public List<Concept> list(String userId, String appId, Page page) {

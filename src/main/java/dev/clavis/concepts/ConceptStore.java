@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -23,6 +24,10 @@ public interface ConceptStore {
 
     @SqlQuery("SELECT * FROM concepts WHERE user_id = :userId AND app_id = :appId AND id = :id")
     Optional<Concept> find(String userId, String appId, String id);
+
+    /** The concepts with these ids (those that exist), in no particular order. */
+    @SqlQuery("SELECT * FROM concepts WHERE user_id = :userId AND app_id = :appId AND id IN (<ids>)")
+    List<Concept> findAll(String userId, String appId, @BindList("ids") List<String> ids);
 
     @SqlQuery("""
             SELECT * FROM concepts WHERE user_id = :userId AND app_id = :appId

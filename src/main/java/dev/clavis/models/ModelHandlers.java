@@ -36,6 +36,7 @@ import dev.clavis.protocol.Statuses;
 import dev.clavis.protocol.Timestamps;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The model, version, model type and training RPCs. Prediction is {@link PredictHandlers}'. */
 public final class ModelHandlers {
@@ -125,9 +126,13 @@ public final class ModelHandlers {
         ModelService.Described d = models.get(call.userId(), call.appId(), request.getModelId(), request.getVersionId());
         List<String> ids = d.version() != null && !d.version().concepts().isEmpty() ? d.version().concepts() : d.model().concepts();
         Page page = Page.of(request.getPage(), request.getPerPage());
+        List<String> shown = ids.stream().skip(page.offset()).limit(page.perPage()).toList();
+        Map<String, Concept> byId = concepts.byIds(call.userId(), call.appId(), shown);
         MultiConceptResponse.Builder response = MultiConceptResponse.newBuilder();
-        ids.stream().skip(page.offset()).limit(page.perPage())
-                .forEach(id -> response.addConcepts(ConceptHandlers.toProto(concepts.get(call.userId(), call.appId(), id))));
+        for (String id : shown) {
+            Concept c = byId.get(id);
+            if (c != null) response.addConcepts(ConceptHandlers.toProto(c));
+        }
         return response.build();
     }
 
@@ -161,12 +166,14 @@ public final class ModelHandlers {
         return SingleModelResponse.newBuilder().setModel(toProto(d)).build();
     }
 
+    /** A model as the wire shows it, with its concepts read in one query. */
     public com.clarifai.grpc.api.Model toProto(ModelService.Described d) {
         Model m = d.model();
         Data.Builder data = Data.newBuilder();
+        Map<String, Concept> byId = concepts.byIds(m.userId(), m.appId(), m.concepts());
         for (String id : m.concepts()) {
-            Concept c = concepts.get(m.userId(), m.appId(), id);
-            data.addConcepts(ConceptHandlers.toProto(c));
+            Concept c = byId.get(id);
+            if (c != null) data.addConcepts(ConceptHandlers.toProto(c));
         }
         com.clarifai.grpc.api.Model.Builder out = com.clarifai.grpc.api.Model.newBuilder()
                 .setId(m.id()).setName(m.name()).setAppId(m.appId()).setUserId(m.userId())

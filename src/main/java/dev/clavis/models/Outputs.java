@@ -4,11 +4,11 @@ import com.clarifai.grpc.api.Data;
 import com.clarifai.grpc.api.Embedding;
 import com.clarifai.grpc.api.OutputConfig;
 import com.clarifai.grpc.api.status.StatusCode;
+import dev.clavis.concepts.Concept;
 import dev.clavis.concepts.ConceptService;
 import dev.clavis.media.Media;
 import dev.clavis.media.MediaLoader;
 import dev.clavis.media.MediaRejected;
-import dev.clavis.protocol.ApiException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -64,7 +64,7 @@ public final class Outputs {
         return Instant.now().plus(FETCH_BUDGET);
     }
 
-    /** A cache of concept names for one request's outputs. */
+    /** A cache of concept names for one request's outputs, by user/app/concept. */
     public Map<String, String> names() {
         return new HashMap<>();
     }
@@ -88,13 +88,18 @@ public final class Outputs {
         return data.build();
     }
 
+    /**
+     * A concept's name: the first time one of a model's concepts is asked for, all of them are
+     * read in one query. A concept gone since training is shown by its id.
+     */
     private String name(Model model, String conceptId, Map<String, String> names) {
-        return names.computeIfAbsent(conceptId, id -> {
-            try {
-                return concepts.get(model.userId(), model.appId(), id).name();
-            } catch (ApiException deletedSinceTraining) {
-                return id;
-            }
-        });
+        String key = model.userId() + "/" + model.appId() + "/" + conceptId;
+        String known = names.get(key);
+        if (known != null) return known;
+        Map<String, Concept> read = concepts.byIds(model.userId(), model.appId(), model.concepts());
+        for (String id : model.concepts()) {
+            names.put(model.userId() + "/" + model.appId() + "/" + id, read.containsKey(id) ? read.get(id).name() : id);
+        }
+        return names.computeIfAbsent(key, k -> conceptId);
     }
 }

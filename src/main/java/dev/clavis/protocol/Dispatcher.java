@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher {
     private static final Logger log = LoggerFactory.getLogger("clavis.requests");
+    private static final FieldDescriptor BASE_STATUS = BaseResponse.getDescriptor().findFieldByName("status");
 
     private final Handlers handlers;
     private final Authenticator authenticator;
@@ -64,8 +65,8 @@ public final class Dispatcher {
             Message request = decoder.decode();
             Target target = Target.NONE;
             if (caller != null) {
-                target = access.authorize(caller, method, userAppId(request));
-                request = withUserAppId(request, target);
+                target = access.authorize(caller, method, userAppId(method, request));
+                request = withUserAppId(method, request, target);
             }
             // Checked after authorization, so a bad credential is told so even on a method not
             // built yet (Clarifai's own client tests expect 11008 there).
@@ -74,12 +75,12 @@ public final class Dispatcher {
                 throw new ApiException(StatusCode.NOT_IMPLEMENTED, method.name() + " is not implemented by this server.");
             }
             Message response = handler.get().handle(new Call(reqId, method, caller, target), request);
-            outcome = success(response, reqId);
+            outcome = success(method.statusField(), response, reqId);
         } catch (ApiException e) {
-            outcome = failure(method.responsePrototype(), e, reqId);
+            outcome = failure(method.responsePrototype(), method.statusField(), e, reqId);
         } catch (RuntimeException e) {
             log.error("req_id={} method={} failed unexpectedly", reqId, method.name(), e);
-            outcome = internalError(method.responsePrototype(), reqId);
+            outcome = internalError(method.responsePrototype(), method.statusField(), reqId);
         }
         logLine(reqId, method.name(), credential, outcome, started);
         return outcome;
@@ -89,7 +90,7 @@ public final class Dispatcher {
     public Outcome reject(String what, ApiException e) {
         long started = System.nanoTime();
         String reqId = RequestIds.next();
-        Outcome outcome = failure(BaseResponse.getDefaultInstance(), e, reqId);
+        Outcome outcome = failure(BaseResponse.getDefaultInstance(), BASE_STATUS, e, reqId);
         logLine(reqId, Secrets.redact(what), "-", outcome, started);
         return outcome;
     }
@@ -98,12 +99,11 @@ public final class Dispatcher {
     public Outcome fault(String what, Throwable cause) {
         String reqId = RequestIds.next();
         log.error("req_id={} {} failed unexpectedly", reqId, Secrets.redact(what), cause);
-        return internalError(BaseResponse.getDefaultInstance(), reqId);
+        return internalError(BaseResponse.getDefaultInstance(), BASE_STATUS, reqId);
     }
 
     /** Fills in success (unless the handler set its own status, e.g. mixed) and the req_id. */
-    private static Outcome success(Message response, String reqId) {
-        FieldDescriptor statusField = statusField(response);
+    private static Outcome success(FieldDescriptor statusField, Message response, String reqId) {
         Status status = (Status) response.getField(statusField);
         StatusCode code = status.getCode() == StatusCode.ZERO ? StatusCode.SUCCESS : status.getCode();
         Status.Builder filled = status.toBuilder().setCode(code).setReqId(reqId);
@@ -111,32 +111,25 @@ public final class Dispatcher {
         return new Outcome(response.toBuilder().setField(statusField, filled.build()).build(), code, Statuses.http(code));
     }
 
-    private static Outcome failure(Message prototype, ApiException e, String reqId) {
+    private static Outcome failure(Message prototype, FieldDescriptor statusField, ApiException e, String reqId) {
         Status status = Statuses.of(e.code(), e.details()).toBuilder().setReqId(reqId).build();
-        Message response = prototype.newBuilderForType().setField(statusField(prototype), status).build();
+        Message response = prototype.newBuilderForType().setField(statusField, status).build();
         return new Outcome(response, e.code(), e.httpStatus());
     }
 
-    private static Outcome internalError(Message prototype, String reqId) {
-        return failure(prototype, new ApiException(StatusCode.INTERNAL_SERVER_ISSUE, "req_id " + reqId), reqId);
+    private static Outcome internalError(Message prototype, FieldDescriptor statusField, String reqId) {
+        return failure(prototype, statusField, new ApiException(StatusCode.INTERNAL_SERVER_ISSUE, "req_id " + reqId), reqId);
     }
 
-    private static FieldDescriptor statusField(Message message) {
-        FieldDescriptor field = message.getDescriptorForType().findFieldByName("status");
-        if (field == null) throw new IllegalStateException(message.getDescriptorForType().getFullName() + " has no status");
-        return field;
-    }
-
-    private static UserAppIDSet userAppId(Message request) {
-        FieldDescriptor field = request.getDescriptorForType().findFieldByName("user_app_id");
-        if (field == null || !(request.getField(field) instanceof UserAppIDSet ids)) return UserAppIDSet.getDefaultInstance();
-        return ids;
+    private static UserAppIDSet userAppId(RpcMethod method, Message request) {
+        FieldDescriptor field = method.userAppIdField();
+        return field == null ? UserAppIDSet.getDefaultInstance() : (UserAppIDSet) request.getField(field);
     }
 
     /** Handlers read the resolved ids from the request as if the caller had sent them. */
-    private static Message withUserAppId(Message request, Target target) {
-        FieldDescriptor field = request.getDescriptorForType().findFieldByName("user_app_id");
-        if (field == null || field.getMessageType() != UserAppIDSet.getDescriptor()) return request;
+    private static Message withUserAppId(RpcMethod method, Message request, Target target) {
+        FieldDescriptor field = method.userAppIdField();
+        if (field == null) return request;
         UserAppIDSet resolved = UserAppIDSet.newBuilder().setUserId(target.userId()).setAppId(target.appId()).build();
         return request.toBuilder().setField(field, resolved).build();
     }

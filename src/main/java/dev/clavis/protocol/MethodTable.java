@@ -1,6 +1,7 @@
 package dev.clavis.protocol;
 
 import com.clarifai.grpc.api.Service;
+import com.clarifai.grpc.api.UserAppIDSet;
 import com.clarifai.grpc.auth.scope.S;
 import com.clarifai.grpc.auth.util.Extension;
 import com.google.api.AnnotationsProto;
@@ -84,9 +85,25 @@ public final class MethodTable {
                     request,
                     response,
                     isAppLevel(bindings),
-                    isRead(proto.getName(), scopes)));
+                    isRead(proto.getName(), scopes),
+                    statusField(response.getDescriptorForType()),
+                    userAppIdField(request.getDescriptorForType())));
         }
         return new MethodTable(byName);
+    }
+
+    /** Every V2 response carries a {@code status}; errors travel in it (DESIGN §1). */
+    private static Descriptors.FieldDescriptor statusField(Descriptors.Descriptor response) {
+        Descriptors.FieldDescriptor field = response.findFieldByName("status");
+        if (field == null) throw new IllegalStateException(response.getFullName() + " has no status");
+        return field;
+    }
+
+    /** A request's {@code user_app_id} field, or null for requests that name no user and app. */
+    private static Descriptors.FieldDescriptor userAppIdField(Descriptors.Descriptor request) {
+        Descriptors.FieldDescriptor field = request.findFieldByName("user_app_id");
+        return field != null && field.getJavaType() == Descriptors.FieldDescriptor.JavaType.MESSAGE
+                && field.getMessageType() == UserAppIDSet.getDescriptor() ? field : null;
     }
 
     /** The full service name, {@code clarifai.api.V2}. */

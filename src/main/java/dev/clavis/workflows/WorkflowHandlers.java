@@ -92,19 +92,22 @@ public final class WorkflowHandlers {
             throw new ApiException(StatusCode.WORKFLOW_INVALID_REQUEST, "Send 1 to " + MAX_INPUTS + " inputs per request.");
         }
         Map<String, ModelService.Described> nodeModels = new HashMap<>();
+        Map<String, com.clarifai.grpc.api.Model> nodeViews = new HashMap<>();
         for (Workflow.Node n : workflow.nodes()) {
             ModelService.Described d = models.get(call.userId(), call.appId(), n.modelId(), n.versionId());
             if (d.version() == null || !d.version().trained()) {
                 throw new ApiException(StatusCode.MODEL_UNTRAINED, "Node '" + n.id() + "': model '" + n.modelId() + "' has no trained version.");
             }
             nodeModels.put(n.id(), d);
+            // Mapped once per request, not once per input and node.
+            nodeViews.put(n.id(), modelViews.toProto(d));
         }
         PostWorkflowResultsResponse.Builder response = PostWorkflowResultsResponse.newBuilder().setWorkflow(toProto(workflow));
         Map<String, String> names = outputs.names();
         Instant deadline = Outputs.fetchDeadline();
         int failed = 0;
         for (com.clarifai.grpc.api.Input input : request.getInputsList()) {
-            WorkflowResult result = run(workflow, nodeModels, input, request.getOutputConfig(), names, deadline);
+            WorkflowResult result = run(workflow, nodeModels, nodeViews, input, request.getOutputConfig(), names, deadline);
             if (result.getStatus().getCode() != StatusCode.SUCCESS) failed++;
             response.addResults(result);
         }
@@ -116,7 +119,8 @@ public final class WorkflowHandlers {
     }
 
     /** One input through every node, in order; a node fed by a failed node fails too. */
-    private WorkflowResult run(Workflow workflow, Map<String, ModelService.Described> nodeModels, com.clarifai.grpc.api.Input input,
+    private WorkflowResult run(Workflow workflow, Map<String, ModelService.Described> nodeModels,
+                               Map<String, com.clarifai.grpc.api.Model> nodeViews, com.clarifai.grpc.api.Input input,
                                OutputConfig config, Map<String, String> names, Instant deadline) {
         WorkflowResult.Builder result = WorkflowResult.newBuilder().setId(Secrets.newId()).setCreatedAt(Timestamps.of(clock.instant()))
                 .setInput(Outputs.echo(input));
@@ -131,7 +135,7 @@ public final class WorkflowHandlers {
         for (Workflow.Node node : workflow.nodes()) {
             ModelService.Described d = nodeModels.get(node.id());
             Output.Builder output = Output.newBuilder().setId(Secrets.newId()).setCreatedAt(Timestamps.of(clock.instant()))
-                    .setModel(modelViews.toProto(d)).setInput(Outputs.echo(input));
+                    .setModel(nodeViews.get(node.id())).setInput(Outputs.echo(input));
             try {
                 Predictor.Prediction prediction;
                 if (node.inputs().isEmpty()) {
