@@ -224,12 +224,19 @@ public final class RevocationFeed implements AutoCloseable {
         }
     }
 
+    /** Every node prunes, a few times per retention period; deleting what another node deleted is harmless. */
     private void pruneNowAndThen() {
         long now = clock.millis();
         if (now - lastPrune < retention.toMillis() / 12) return;
         lastPrune = now;
-        int pruned = jdbi.withHandle(h -> h.attach(RevocationLog.class).deleteOlderThan(now - retention.toMillis()));
+        int pruned = prune();
         if (pruned > 0) log.debug("pruned {} revocation log rows", pruned);
+    }
+
+    /** Deletes the rows older than the retention period; returns how many. */
+    int prune() {
+        long before = clock.millis() - retention.toMillis();
+        return jdbi.withHandle(h -> h.attach(RevocationLog.class).deleteOlderThan(before));
     }
 
     private void closeListener() {

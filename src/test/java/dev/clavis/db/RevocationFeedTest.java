@@ -90,6 +90,27 @@ abstract class RevocationFeedTest {
         assertEquals(1, forgotten.get(), "and once caught up it trusts the log again");
     }
 
+    @Test
+    void rows_older_than_the_retention_period_are_pruned_and_newer_ones_kept() {
+        Database db = open(TestDatabases.url(kind(), tempDir));
+        MutableClock clock = new MutableClock();
+        RevocationFeed feed = feed(db, clock, NEVER);
+        db.jdbi().useTransaction(h -> feed.append(h, "key", "old"));
+        clock.advance(Duration.ofMinutes(61));
+        db.jdbi().useTransaction(h -> feed.append(h, "key", "new"));
+        assertEquals(1, feed.prune());
+        List<RevocationLog.Entry> left = db.jdbi().withHandle(h -> h.attach(RevocationLog.class).listAfter(0, 10));
+        assertEquals(List.of("new"), left.stream().map(RevocationLog.Entry::subject).toList());
+
+        // Emptied completely, the log still never hands out a sequence number again: a node that
+        // applied up to it would skip the new row.
+        clock.advance(Duration.ofMinutes(61));
+        assertEquals(1, feed.prune());
+        db.jdbi().useTransaction(h -> feed.append(h, "key", "after-empty"));
+        long seq = db.jdbi().withHandle(h -> h.attach(RevocationLog.class).findLatestSeq());
+        assertTrue(seq > left.get(0).seq(), seq + " after " + left.get(0).seq());
+    }
+
     Database open(String url) {
         Database db = Database.open(url);
         databases.add(db);
