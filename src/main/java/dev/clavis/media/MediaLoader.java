@@ -15,12 +15,15 @@ public final class MediaLoader {
         this.fetcher = fetcher;
     }
 
-    /** Exactly one of the four is non-null, as in an input's data. */
-    public Media load(byte[] imageBytes, String imageUrl, String text, String textUrl) throws MediaRejected {
-        if (imageBytes != null) return new Media.Picture(images.decode(imageBytes).pixels());
+    /**
+     * Exactly one of the four is non-null, as in an input's data. {@code samples}: how many of an
+     * image's pixels the caller will look at, 0 for all (see {@link Images#decode(byte[], long)}).
+     */
+    public Media load(byte[] imageBytes, String imageUrl, String text, String textUrl, long samples) throws MediaRejected {
+        if (imageBytes != null) return new Media.Picture(images.decode(imageBytes, samples).pixels());
         if (imageUrl != null) {
             UrlFetcher.requireFetchable(imageUrl);
-            return new Media.Picture(images.decode(fetcher.fetch(imageUrl)).pixels());
+            return new Media.Picture(images.decode(fetcher.fetch(imageUrl), samples).pixels());
         }
         if (text != null) return new Media.Text(text);
         if (textUrl != null) {

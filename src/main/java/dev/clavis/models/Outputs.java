@@ -39,6 +39,11 @@ public final class Outputs {
      * fetched: a request of 128 slow URLs must not hold its caller for half an hour.
      */
     public Media load(com.clarifai.grpc.api.Input input, Instant deadline) throws MediaRejected {
+        return load(input, deadline, 0);
+    }
+
+    /** The same for a model that looks at no more than {@code samples} pixels of an image (0: all). */
+    public Media load(com.clarifai.grpc.api.Input input, Instant deadline, long samples) throws MediaRejected {
         Data d = input.getData();
         boolean byUrl = !d.getImage().getUrl().isEmpty() || !d.getText().getUrl().isEmpty();
         if (byUrl && Instant.now().isAfter(deadline)) {
@@ -49,7 +54,7 @@ public final class Outputs {
                 d.getImage().getBase64().isEmpty() ? null : d.getImage().getBase64().toByteArray(),
                 d.getImage().getUrl().isEmpty() ? null : d.getImage().getUrl(),
                 d.getText().getRaw().isEmpty() ? null : d.getText().getRaw(),
-                d.getText().getUrl().isEmpty() ? null : d.getText().getUrl());
+                d.getText().getUrl().isEmpty() ? null : d.getText().getUrl(), samples);
     }
 
     /** The input as given, without its bytes: callers know them, and they can be megabytes. */

@@ -54,13 +54,14 @@ public final class PredictHandlers {
         com.clarifai.grpc.api.Model modelView = modelViews.toProto(described);
         Map<String, String> names = outputs.names();
         Instant deadline = Outputs.fetchDeadline();
+        long samples = predictor.samplesWanted(described.model());
         MultiOutputResponse.Builder response = MultiOutputResponse.newBuilder();
         int failed = 0;
         for (com.clarifai.grpc.api.Input input : request.getInputsList()) {
             Output.Builder output = Output.newBuilder().setId(Secrets.newId()).setCreatedAt(Timestamps.of(clock.instant()))
                     .setModel(modelView).setInput(Outputs.echo(input));
             try {
-                Predictor.Prediction prediction = predictor.run(described.model(), version, outputs.load(input, deadline));
+                Predictor.Prediction prediction = predictor.run(described.model(), version, outputs.load(input, deadline, samples));
                 output.setData(outputs.data(described.model(), prediction, config, names))
                         .setStatus(Statuses.of(StatusCode.SUCCESS, null));
             } catch (MediaRejected e) {

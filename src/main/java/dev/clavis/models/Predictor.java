@@ -36,6 +36,15 @@ public final class Predictor {
         this.textEmbedder = textEmbedder;
     }
 
+    /**
+     * How many of an image's pixels a model looks at, 0 for all: colour recognition samples a
+     * grid, so its images can be decoded at that size. Embedders and classifiers see the whole
+     * image, as they did in training.
+     */
+    public long samplesWanted(Model model) {
+        return ModelType.of(model.typeId()).orElseThrow() == ModelType.COLOR_RECOGNIZER ? ColorRecognizer.MAX_SAMPLES : 0;
+    }
+
     public Prediction run(Model model, ModelVersion version, Media media) throws MediaRejected {
         ModelType type = ModelType.of(model.typeId()).orElseThrow();
         return switch (type) {

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class ColorRecognizer {
     /** At most this many pixels are sampled, evenly across the image. */
-    private static final int MAX_SAMPLES = 128 * 128;
+    public static final int MAX_SAMPLES = 128 * 128;
 
     private final String[] names;
     /** Each colour's id, {@code #rrggbb}. */
