@@ -103,7 +103,7 @@ public final class HotPathBench {
 
             System.out.printf(Locale.ROOT, "%d cores; wrk -t1, %d s a run, %d rounds after a warm-up round; JPEG %d bytes (%d of JSON)%n",
                     Runtime.getRuntime().availableProcessors(), seconds, rounds, jpeg.length, Files.size(body));
-            for (Target t : targets) wrk(t, Math.min(3, seconds));
+            for (Target t : targets) wrk(t, seconds);
             Map<String, List<Double>> rates = new LinkedHashMap<>();
             Map<String, List<Double>> p99s = new LinkedHashMap<>();
             for (int r = 0; r < rounds; r++) {
