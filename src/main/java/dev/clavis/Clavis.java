@@ -107,8 +107,8 @@ public final class Clavis implements AutoCloseable {
     private final List<ExecutorService> workers;
     private boolean started;
 
-    private Clavis(Config config, Database database, RevocationFeed feed, Revocations revocations, Authenticator authenticator, KeyStore keyStore,
-                   InputDownloads downloads, Training training, UserService users, AppService apps, KeyService keys,
+    private Clavis(Config config, Database database, RevocationFeed feed, Revocations revocations, Authenticator authenticator,
+                   KeyStore keyStore, InputDownloads downloads, Training training, UserService users, AppService apps, KeyService keys,
                    Javalin http, Server grpc, List<ExecutorService> workers) {
         this.workers = workers;
         this.config = config;
@@ -200,8 +200,8 @@ public final class Clavis implements AutoCloseable {
                 .addService(GrpcFront.service(methods, dispatcher))
                 .maxInboundMessageSize(config.maxBodyBytes())
                 .build();
-        return new Clavis(config, database, feed, revocations, authenticator, keyStore, downloads, training, users, apps, keys, http, grpc,
-                List.of(downloadWorkers, trainingWorkers));
+        return new Clavis(config, database, feed, revocations, authenticator, keyStore, downloads, training, users, apps, keys,
+                http, grpc, List.of(downloadWorkers, trainingWorkers));
     }
 
     /** Every implemented RPC, in one readable place. */

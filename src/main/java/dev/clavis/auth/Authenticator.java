@@ -67,13 +67,13 @@ public final class Authenticator {
         return new Caller(credential);
     }
 
-    /** Drops what a committed change revoked: one credential, an app's keys, or everything. */
+    /** Drops what a committed change revoked: one credential, an app's keys, or everything; models are not its. */
     public void revoke(Revocation revocation) {
         if (revocation instanceof Revocation.Key key) {
             cache.revokeWhere(c -> c.publicId().equals(key.publicId()));
         } else if (revocation instanceof Revocation.App app) {
             cache.revokeWhere(c -> c.userId().equals(app.userId()) && app.appId().equals(c.appId()));
-        } else {
+        } else if (revocation instanceof Revocation.Everything) {
             cache.revokeAll();
         }
     }

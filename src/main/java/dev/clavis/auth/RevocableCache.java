@@ -2,6 +2,7 @@ package dev.clavis.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -64,7 +65,7 @@ public final class RevocableCache<K, V> {
     }
 
     /** Caffeine's own counts of hits, misses and evictions. */
-    public com.github.benmanes.caffeine.cache.stats.CacheStats stats() {
+    public CacheStats stats() {
         return cache.stats();
     }
 }

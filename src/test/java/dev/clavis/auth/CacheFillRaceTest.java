@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,7 @@ abstract class CacheFillRaceTest {
     private final AtomicBoolean holdNextRead = new AtomicBoolean();
     private final CountDownLatch rowRead = new CountDownLatch(1);
     private final CountDownLatch changeCommitted = new CountDownLatch(1);
+    private final AtomicInteger reads = new AtomicInteger();
 
     abstract TestDatabases.Kind kind();
 
@@ -55,6 +57,7 @@ abstract class CacheFillRaceTest {
         Clock clock = Clock.systemUTC();
         KeyStore store = database.jdbi().onDemand(KeyStore.class);
         authenticator = new Authenticator(hash -> {
+            reads.incrementAndGet();
             Optional<Credential> row = store.findByHash(hash);
             if (holdNextRead.compareAndSet(true, false)) {
                 rowRead.countDown();
@@ -99,6 +102,20 @@ abstract class CacheFillRaceTest {
         raceLookupAgainst(key, () -> apps.delete("alice", "app"));
         ApiException refused = assertThrows(ApiException.class, () -> authenticate(key));
         assertEquals(11009, refused.code().getNumber());
+    }
+
+    @Test
+    void revocations_drop_only_the_credentials_they_name() {
+        KeyService.Issued key = appKey("All");
+        authenticate(key);
+        authenticator.revoke(new Revocation.Model("alice", "app", "some-model"));
+        authenticator.revoke(new Revocation.Key("another-key"));
+        authenticator.revoke(new Revocation.App("alice", "another-app"));
+        authenticate(key);
+        assertEquals(1, reads.get(), "still cached");
+        authenticator.revoke(new Revocation.App("alice", "app"));
+        authenticate(key);
+        assertEquals(2, reads.get(), "read again after its app's revocation");
     }
 
     /**
