@@ -76,10 +76,6 @@ public final class Database implements AutoCloseable {
         return jdbcUrl;
     }
 
-    javax.sql.DataSource dataSource() {
-        return dataSource;
-    }
-
     public static boolean isSqlite(String jdbcUrl) {
         return jdbcUrl.startsWith("jdbc:sqlite:");
     }

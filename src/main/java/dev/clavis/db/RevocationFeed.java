@@ -59,6 +59,7 @@ public final class RevocationFeed implements AutoCloseable {
     private Connection listener;
     private long lastPrune;
     private boolean outageLogged;
+    private boolean listenFailureLogged;
 
     /**
      * @param pollInterval how often the log is read whatever is heard: the bound on revocation
@@ -213,13 +214,21 @@ public final class RevocationFeed implements AutoCloseable {
             Connection c = DriverManager.getConnection(listenUrl, properties);
             try (Statement s = c.createStatement()) {
                 s.execute("LISTEN " + CHANNEL);
+            } catch (SQLException e) {
+                c.close();
+                throw e;
             }
             listener = c;
             listening = true;
+            listenFailureLogged = false;
             return true;
         } catch (SQLException e) {
-            log.warn("revocation feed cannot LISTEN yet ({}); reading the log every {} ms meanwhile", e.getMessage(),
-                    pollInterval.toMillis());
+            // Tried again every interval; said once per outage.
+            if (!listenFailureLogged) {
+                log.warn("revocation feed cannot LISTEN ({}); reading the log every {} ms meanwhile", e.getMessage(),
+                        pollInterval.toMillis());
+            }
+            listenFailureLogged = true;
             return false;
         }
     }
