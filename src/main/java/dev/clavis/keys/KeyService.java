@@ -175,7 +175,8 @@ public final class KeyService {
                 if (change.endpoints() != null && !change.endpoints().isEmpty()) {
                     newEndpoints = endpoints(change.endpoints());
                 }
-                Instant expires = change.expiresAt() == null ? current.expiresAt() : future(change.expiresAt());
+                Instant expires = change.expiresAt() == null ? current.expiresAt()
+                        : withinLifeOf(editor, future(change.expiresAt()));
                 requireGrantable(editor, newScopes, newEndpoints);
                 store.update(current.publicId(), description, KeyStore.join(newScopes), KeyStore.join(newEndpoints),
                         expires == null ? null : expires.toEpochMilli());
@@ -221,7 +222,7 @@ public final class KeyService {
         List<String> expanded = scopes.expand(requested);
         List<String> limitedTo = endpoints(draft.endpoints() == null ? List.of() : draft.endpoints());
         requireGrantable(creator, expanded, limitedTo);
-        Instant expires = draft.expiresAt() == null ? null : future(draft.expiresAt());
+        Instant expires = withinLifeOf(creator, draft.expiresAt() == null ? null : future(draft.expiresAt()));
         return new Prepared(draft.kind(), ownerId, appId, description, expanded, limitedTo, expires);
     }
 
@@ -260,6 +261,22 @@ public final class KeyService {
         if (!limits.isEmpty() && (wantedEndpoints.isEmpty() || !limits.containsAll(wantedEndpoints))) {
             throw ApiException.insufficientScopes("A key cannot reach endpoints its creator cannot.");
         }
+    }
+
+    /**
+     * A key or PAT that expires cannot give another credential (or itself) a longer life: a key
+     * it makes without an expiry expires with it, and a later date is refused. A session (the
+     * owner signed in) and the command line are the owner, and give any life.
+     */
+    private static Instant withinLifeOf(Caller creator, Instant wanted) {
+        if (creator == null || creator.is(CredentialKind.SESSION) || creator.credential().expiresAt() == null) return wanted;
+        Instant own = creator.credential().expiresAt();
+        if (wanted == null) return own;
+        if (wanted.isAfter(own)) {
+            throw ApiException.badRequest("expires_at cannot be later than " + own + ", when the credential making this "
+                    + "request expires.");
+        }
+        return wanted;
     }
 
     private List<String> endpoints(List<String> requested) {
