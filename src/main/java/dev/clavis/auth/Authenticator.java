@@ -36,6 +36,10 @@ public final class Authenticator {
     }
 
     public Caller authenticate(CredentialHeaders headers) {
+        if (headers.values() > 1) {
+            throw ApiException.missingCredential("Send one credential in one header; this request carries "
+                    + headers.values() + " (Authorization and X-Clarifai-Session-Token values together).");
+        }
         String secret;
         if (headers.authorization() != null) {
             secret = keyFromAuthorization(headers.authorization());

@@ -12,6 +12,8 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The gRPC door: every method of {@code clarifai.api.V2}, each calling the same {@link Dispatcher}
@@ -63,9 +65,16 @@ public final class GrpcFront {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata metadata,
                                                           ServerCallHandler<Q, R> next) {
-            CredentialHeaders headers = new CredentialHeaders(metadata.get(AUTHORIZATION), metadata.get(SESSION_TOKEN));
+            CredentialHeaders headers = CredentialHeaders.of(all(metadata, AUTHORIZATION), all(metadata, SESSION_TOKEN));
             return Contexts.interceptCall(Context.current().withValue(HEADERS, headers), call, metadata, next);
         }
+    }
+
+    private static List<String> all(Metadata metadata, Metadata.Key<String> key) {
+        Iterable<String> values = metadata.getAll(key);
+        List<String> out = new ArrayList<>();
+        if (values != null) values.forEach(out::add);
+        return out;
     }
 
     private static final class IgnoreRest implements StreamObserver<Message> {

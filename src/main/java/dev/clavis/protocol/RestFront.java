@@ -11,6 +11,7 @@ import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,7 +83,8 @@ public final class RestFront {
     }
 
     public static CredentialHeaders credentialHeaders(Context ctx) {
-        return new CredentialHeaders(ctx.header("Authorization"), ctx.header("X-Clarifai-Session-Token"));
+        return CredentialHeaders.of(Collections.list(ctx.req().getHeaders("Authorization")),
+                Collections.list(ctx.req().getHeaders("X-Clarifai-Session-Token")));
     }
 
     private void serve(Context ctx) {
