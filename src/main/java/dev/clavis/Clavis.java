@@ -197,8 +197,11 @@ public final class Clavis implements AutoCloseable {
         new Portal(users, apps, keys, scopes, authenticator, signIns, config.sessionLifetime(), config.portalSignup()).install(http);
 
         Server grpc = Grpc.newServerBuilderForPort(config.grpcPort(), grpcCredentials(config))
-                .addService(GrpcFront.service(methods, dispatcher))
-                .maxInboundMessageSize(config.maxBodyBytes())
+                .addService(GrpcFront.service(methods, dispatcher, config.maxBodyBytes()))
+                .fallbackHandlerRegistry(GrpcFront.unknownMethods(dispatcher))
+                // The door answers messages over max-body-bytes with 11006 itself; grpc-java's own
+                // limit, which ends a call with RESOURCE_EXHAUSTED, stands above it as a last guard.
+                .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes() * 4L))
                 .build();
         return new Clavis(config, database, feed, revocations, authenticator, keyStore, downloads, training, users, apps, keys,
                 http, grpc, List.of(downloadWorkers, trainingWorkers));

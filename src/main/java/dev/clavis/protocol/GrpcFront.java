@@ -1,23 +1,35 @@
 package dev.clavis.protocol;
 
+import com.clarifai.grpc.api.status.BaseResponse;
+import com.clarifai.grpc.api.status.StatusCode;
 import com.google.protobuf.Message;
 import dev.clavis.auth.CredentialHeaders;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.HandlerRegistry;
+import io.grpc.KnownLength;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The gRPC door: every method of {@code clarifai.api.V2}, each calling the same {@link Dispatcher}
- * as REST. Failures travel in the response's {@code status}; the call itself always ends OK.
+ * as REST. Failures travel in the response's {@code status}; the call itself always ends OK,
+ * also for a request message that cannot be decoded or is too large (a request marshaller that
+ * never throws hands those on as {@link Refused}), and for methods the 10.3.3 table lacks
+ * (answered by {@link #unknownMethods}).
  */
 public final class GrpcFront {
     private static final Metadata.Key<String> AUTHORIZATION =
@@ -28,15 +40,45 @@ public final class GrpcFront {
 
     private GrpcFront() {}
 
-    public static ServerServiceDefinition service(MethodTable table, Dispatcher dispatcher) {
+    /** A request message the server will not read, and why; answered in the method's response. */
+    private record Refused(ApiException reason) {}
+
+    /** @param maxMessageBytes the largest request message decoded; larger ones are answered 11006 */
+    public static ServerServiceDefinition service(MethodTable table, Dispatcher dispatcher, int maxMessageBytes) {
         ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(MethodTable.serviceName());
         for (RpcMethod method : table.methods()) {
-            service.addMethod(method.grpc(), handler(method, dispatcher));
+            MethodDescriptor<Object, Message> lenient = method.grpc().toBuilder(
+                    new LenientRequests(method.requestPrototype(), maxMessageBytes), method.grpc().getResponseMarshaller()).build();
+            service.addMethod(lenient, handler(method, dispatcher));
         }
         return ServerInterceptors.intercept(service.build(), new CredentialCapture());
     }
 
-    private static ServerCallHandler<Message, Message> handler(RpcMethod method, Dispatcher dispatcher) {
+    /**
+     * What answers methods that are not in the table: newer clients call methods 10.3.3 lacks. They
+     * get 10040 in a {@code BaseResponse}, whose {@code status} is field 1 as in every V2 response,
+     * so the caller's own response type reads it.
+     */
+    public static HandlerRegistry unknownMethods(Dispatcher dispatcher) {
+        return new HandlerRegistry() {
+            @Override
+            public ServerMethodDefinition<?, ?> lookupMethod(String methodName, String authority) {
+                MethodDescriptor<InputStream, Message> any = MethodDescriptor.<InputStream, Message>newBuilder()
+                        .setType(MethodDescriptor.MethodType.UNKNOWN)
+                        .setFullMethodName(methodName)
+                        .setRequestMarshaller(IgnoredRequests.INSTANCE)
+                        .setResponseMarshaller(ProtoUtils.marshaller(BaseResponse.getDefaultInstance()))
+                        .build();
+                return ServerMethodDefinition.create(any, ServerCalls.asyncBidiStreamingCall(out -> {
+                    answer(out, dispatcher.reject("gRPC " + methodName, new ApiException(StatusCode.NOT_IMPLEMENTED,
+                            methodName + " is not a method this server knows.")).response());
+                    return new IgnoreRest<>();
+                }));
+            }
+        };
+    }
+
+    private static ServerCallHandler<Object, Message> handler(RpcMethod method, Dispatcher dispatcher) {
         return switch (method.grpc().getType()) {
             case UNARY -> ServerCalls.asyncUnaryCall((request, out) -> answer(out, call(dispatcher, method, request)));
             case SERVER_STREAMING ->
@@ -45,19 +87,72 @@ public final class GrpcFront {
             // 10040 and ignore what the client streams.
             default -> ServerCalls.asyncBidiStreamingCall(out -> {
                 answer(out, call(dispatcher, method, method.requestPrototype()));
-                return new IgnoreRest();
+                return new IgnoreRest<>();
             });
         };
     }
 
-    private static Message call(Dispatcher dispatcher, RpcMethod method, Message request) {
+    private static Message call(Dispatcher dispatcher, RpcMethod method, Object request) {
         CredentialHeaders headers = HEADERS.get();
-        return dispatcher.call(method, headers == null ? CredentialHeaders.NONE : headers, () -> request).response();
+        return dispatcher.call(method, headers == null ? CredentialHeaders.NONE : headers, () -> {
+            if (request instanceof Refused refused) throw refused.reason();
+            return (Message) request;
+        }).response();
     }
 
     private static void answer(StreamObserver<Message> out, Message response) {
         out.onNext(response);
         out.onCompleted();
+    }
+
+    /**
+     * Decodes request messages, handing on what it will not decode as {@link Refused} rather than
+     * throwing: grpc-java turns a marshaller's exception into UNKNOWN and a stack trace in the log.
+     */
+    private static final class LenientRequests implements MethodDescriptor.Marshaller<Object> {
+        private final MethodDescriptor.Marshaller<Message> proto;
+        private final String typeName;
+        private final int maxBytes;
+
+        LenientRequests(Message prototype, int maxBytes) {
+            this.proto = ProtoUtils.marshaller(prototype);
+            this.typeName = prototype.getDescriptorForType().getName();
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public InputStream stream(Object value) {
+            return proto.stream((Message) value);
+        }
+
+        @Override
+        public Object parse(InputStream stream) {
+            try {
+                if (stream instanceof KnownLength && stream.available() > maxBytes) {
+                    return new Refused(new ApiException(StatusCode.CONN_EXCEEDS_LIMITS,
+                            "The request message is larger than " + maxBytes + " bytes."));
+                }
+                return proto.parse(stream);
+            } catch (IOException | RuntimeException undecodable) {
+                return new Refused(new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT,
+                        "The request message could not be decoded as a " + typeName + "."));
+            }
+        }
+    }
+
+    /** Requests to unknown methods are not read. */
+    private enum IgnoredRequests implements MethodDescriptor.Marshaller<InputStream> {
+        INSTANCE;
+
+        @Override
+        public InputStream stream(InputStream value) {
+            return value;
+        }
+
+        @Override
+        public InputStream parse(InputStream stream) {
+            return stream;
+        }
     }
 
     /** Copies the credential metadata into the call's context for the dispatcher. */
@@ -77,8 +172,8 @@ public final class GrpcFront {
         return out;
     }
 
-    private static final class IgnoreRest implements StreamObserver<Message> {
-        @Override public void onNext(Message value) {}
+    private static final class IgnoreRest<T> implements StreamObserver<T> {
+        @Override public void onNext(T value) {}
         @Override public void onError(Throwable t) {}
         @Override public void onCompleted() {}
     }
