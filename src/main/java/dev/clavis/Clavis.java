@@ -34,6 +34,7 @@ import dev.clavis.models.Predictor;
 import dev.clavis.models.Training;
 import dev.clavis.models.compute.ImageEmbedder;
 import dev.clavis.models.compute.TextEmbedder;
+import dev.clavis.net.ClientAddresses;
 import dev.clavis.portal.Portal;
 import dev.clavis.protocol.Dispatcher;
 import dev.clavis.protocol.GrpcFront;
@@ -50,14 +51,15 @@ import dev.clavis.users.UserHandlers;
 import dev.clavis.users.UserService;
 import dev.clavis.workflows.WorkflowHandlers;
 import dev.clavis.workflows.WorkflowService;
-import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -185,7 +187,8 @@ public final class Clavis implements AutoCloseable {
         Javalin http = Javalin.create(rest::configure);
         // Five failures per account, twenty per address, per quarter of an hour: portal and API alike.
         SignInThrottle signIns = new SignInThrottle(5, 20, Duration.ofMinutes(15));
-        http.post("/v2/login", new LoginEndpoint(users, keys, rest, signIns)::handle);
+        ClientAddresses clients = new ClientAddresses(config.trustedProxies());
+        http.post("/v2/login", new LoginEndpoint(users, keys, rest, signIns, clients)::handle);
         // Liveness: the process answers; nothing else is asked, so a slow database never gets a
         // live node restarted.
         http.get("/livez", ctx -> RestFront.write(ctx, 200, "{\"status\":\"ok\"}"));
@@ -194,9 +197,10 @@ public final class Clavis implements AutoCloseable {
             RestFront.write(ctx, up ? 200 : 503, up ? "{\"status\":\"ok\"}" : "{\"status\":\"database unavailable\"}");
         });
         rest.install(http);
-        new Portal(users, apps, keys, scopes, authenticator, signIns, config.sessionLifetime(), config.portalSignup()).install(http);
+        new Portal(users, apps, keys, scopes, authenticator, signIns, config.sessionLifetime(), config.portalSignup(), clients)
+                .install(http);
 
-        Server grpc = Grpc.newServerBuilderForPort(config.grpcPort(), grpcCredentials(config))
+        Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()), grpcCredentials(config))
                 .addService(GrpcFront.service(methods, dispatcher, config.maxBodyBytes()))
                 .fallbackHandlerRegistry(GrpcFront.unknownMethods(dispatcher))
                 // The door answers messages over max-body-bytes with 11006 itself; grpc-java's own

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.LoggerContext;
 import dev.clavis.auth.CredentialKind;
 import dev.clavis.config.Config;
 import dev.clavis.keys.KeyService;
+import dev.clavis.net.Cidr;
 import dev.clavis.protocol.ApiException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,6 +76,15 @@ public final class Main implements Runnable {
         @CommandLine.Mixin
         Storage storage = new Storage();
 
+        @Option(names = "--host", defaultValue = "${env:CLAVIS_HOST:-0.0.0.0}",
+                description = "Address both ports listen on; 0.0.0.0 is every IPv4 interface (env CLAVIS_HOST; default 0.0.0.0).")
+        String host;
+
+        @Option(names = "--trusted-proxies", split = ",", defaultValue = "${env:CLAVIS_TRUSTED_PROXIES}",
+                description = "Reverse proxies (IP addresses or CIDR ranges, comma-separated) whose X-Forwarded-For and "
+                        + "X-Forwarded-Proto are believed (env CLAVIS_TRUSTED_PROXIES; default none).")
+        List<String> trustedProxies = List.of();
+
         @Option(names = "--port", defaultValue = "${env:CLAVIS_PORT:-8080}",
                 description = "REST port; 0 picks a free one (env CLAVIS_PORT; default 8080).")
         int port;
@@ -119,7 +129,9 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException, IOException {
-            Config config = storage.config().withPorts(port, grpcPort).withGrpcTls(tlsCert, tlsKey)
+            Config config = storage.config().withHost(host).withPorts(port, grpcPort).withGrpcTls(tlsCert, tlsKey)
+                    .withTrustedProxies((trustedProxies == null ? List.<String>of() : trustedProxies).stream()
+                            .filter(s -> !s.isBlank()).map(Main::trustedProxy).toList())
                     .withLimits(maxBodyBytes, rateLimit)
                     .withMaxImagePixels(maxImagePixels)
                     .withFetchAllowHosts(fetchAllowHosts == null ? Set.of() : Set.copyOf(fetchAllowHosts))
@@ -135,6 +147,14 @@ public final class Main implements Runnable {
             }, "clavis-shutdown"));
             stopped.await();
             return 0;
+        }
+    }
+
+    private static Cidr trustedProxy(String range) {
+        try {
+            return Cidr.parse(range);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("trusted-proxies: " + e.getMessage());
         }
     }
 

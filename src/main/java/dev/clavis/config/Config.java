@@ -1,9 +1,12 @@
 package dev.clavis.config;
 
+import dev.clavis.net.Cidr;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Everything Clavis needs to start. Build it with {@link #defaults()} and the {@code with...}
@@ -19,6 +22,7 @@ import java.util.Set;
  * @param portalSignup   whether anyone may create an account in the portal
  * @param secretKey      32-byte master key: with it, key secrets are kept sealed so the portal can
  *                       copy them later; null keeps only hashes (secrets shown once)
+ * @param trustedProxies reverse proxies whose forwarded client address and scheme are believed
  */
 public record Config(
         String host,
@@ -34,46 +38,111 @@ public record Config(
         long maxImagePixels,
         Set<String> fetchAllowHosts,
         boolean portalSignup,
-        byte[] secretKey) {
+        byte[] secretKey,
+        List<Cidr> trustedProxies) {
 
     public static Config defaults() {
         return new Config("0.0.0.0", 8080, 18080, Path.of("data"), null, null, null,
-                8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L, Set.of(), true, null);
+                8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L, Set.of(), true, null, List.of());
+    }
+
+    public Config withHost(String address) {
+        return with(b -> b.host = address);
     }
 
     public Config withPorts(int http, int grpc) {
-        return new Config(host, http, grpc, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup, secretKey);
+        return with(b -> {
+            b.httpPort = http;
+            b.grpcPort = grpc;
+        });
     }
 
     public Config withDatabase(Path dir, String url) {
-        return new Config(host, httpPort, grpcPort, dir, url, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup, secretKey);
+        return with(b -> {
+            b.dataDir = dir;
+            b.databaseUrl = url;
+        });
     }
 
     public Config withGrpcTls(Path cert, Path key) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, cert, key, maxBodyBytes, rateLimit, sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup, secretKey);
+        return with(b -> {
+            b.grpcTlsCert = cert;
+            b.grpcTlsKey = key;
+        });
     }
 
     public Config withLimits(int bodyBytes, int perSecond) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, bodyBytes, perSecond, sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup, secretKey);
+        return with(b -> {
+            b.maxBodyBytes = bodyBytes;
+            b.rateLimit = perSecond;
+        });
     }
 
     public Config withMaxImagePixels(long pixels) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit, sessionLifetime, pixels, fetchAllowHosts, portalSignup, secretKey);
+        return with(b -> b.maxImagePixels = pixels);
     }
 
     public Config withFetchAllowHosts(Set<String> hosts) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit,
-                sessionLifetime, maxImagePixels, Set.copyOf(hosts), portalSignup, secretKey);
+        return with(b -> b.fetchAllowHosts = Set.copyOf(hosts));
     }
 
     public Config withPortalSignup(boolean enabled) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit,
-                sessionLifetime, maxImagePixels, fetchAllowHosts, enabled, secretKey);
+        return with(b -> b.portalSignup = enabled);
     }
 
     public Config withSecretKey(byte[] key) {
-        return new Config(host, httpPort, grpcPort, dataDir, databaseUrl, grpcTlsCert, grpcTlsKey, maxBodyBytes, rateLimit,
-                sessionLifetime, maxImagePixels, fetchAllowHosts, portalSignup, key == null ? null : key.clone());
+        return with(b -> b.secretKey = key == null ? null : key.clone());
+    }
+
+    /** Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (see {@code net.ClientAddresses}). */
+    public Config withTrustedProxies(List<Cidr> ranges) {
+        return with(b -> b.trustedProxies = List.copyOf(ranges));
+    }
+
+    /** A copy with some settings changed: the one place that lists every component. */
+    private Config with(Consumer<Settings> change) {
+        Settings b = new Settings(this);
+        change.accept(b);
+        return new Config(b.host, b.httpPort, b.grpcPort, b.dataDir, b.databaseUrl, b.grpcTlsCert, b.grpcTlsKey,
+                b.maxBodyBytes, b.rateLimit, b.sessionLifetime, b.maxImagePixels, b.fetchAllowHosts, b.portalSignup,
+                b.secretKey, b.trustedProxies);
+    }
+
+    /** The components, open to change while a copy is made. */
+    private static final class Settings {
+        String host;
+        int httpPort;
+        int grpcPort;
+        Path dataDir;
+        String databaseUrl;
+        Path grpcTlsCert;
+        Path grpcTlsKey;
+        int maxBodyBytes;
+        int rateLimit;
+        Duration sessionLifetime;
+        long maxImagePixels;
+        Set<String> fetchAllowHosts;
+        boolean portalSignup;
+        byte[] secretKey;
+        List<Cidr> trustedProxies;
+
+        Settings(Config c) {
+            host = c.host;
+            httpPort = c.httpPort;
+            grpcPort = c.grpcPort;
+            dataDir = c.dataDir;
+            databaseUrl = c.databaseUrl;
+            grpcTlsCert = c.grpcTlsCert;
+            grpcTlsKey = c.grpcTlsKey;
+            maxBodyBytes = c.maxBodyBytes;
+            rateLimit = c.rateLimit;
+            sessionLifetime = c.sessionLifetime;
+            maxImagePixels = c.maxImagePixels;
+            fetchAllowHosts = c.fetchAllowHosts;
+            portalSignup = c.portalSignup;
+            secretKey = c.secretKey;
+            trustedProxies = c.trustedProxies;
+        }
     }
 
     /** The JDBC URL to open: the configured one, or SQLite in the data directory. */
@@ -86,6 +155,9 @@ public record Config(
     }
 
     public Config validate() {
+        if (host == null || host.isBlank() || Cidr.address(host).isEmpty()) {
+            throw new IllegalArgumentException("host: an IP address to listen on, such as 0.0.0.0 or 127.0.0.1, got " + host);
+        }
         requirePort("port", httpPort);
         requirePort("grpc-port", grpcPort);
         if (databaseUrl == null && dataDir == null) throw new IllegalArgumentException("data: a directory is required");
@@ -124,6 +196,6 @@ public record Config(
                 + ", grpcTls=" + grpcTls() + ", maxBodyBytes=" + maxBodyBytes + ", rateLimit=" + rateLimit
                 + ", sessionLifetime=" + sessionLifetime + ", maxImagePixels=" + maxImagePixels
                 + ", fetchAllowHosts=" + fetchAllowHosts + ", portalSignup=" + portalSignup
-                + ", recoverableSecrets=" + (secretKey != null) + "]";
+                + ", recoverableSecrets=" + (secretKey != null) + ", trustedProxies=" + trustedProxies + "]";
     }
 }

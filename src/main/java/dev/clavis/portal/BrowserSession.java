@@ -3,6 +3,7 @@ package dev.clavis.portal;
 import dev.clavis.auth.Authenticator;
 import dev.clavis.auth.Caller;
 import dev.clavis.auth.CredentialHeaders;
+import dev.clavis.net.ClientAddresses;
 import dev.clavis.auth.CredentialKind;
 import dev.clavis.auth.Secrets;
 import dev.clavis.protocol.ApiException;
@@ -24,10 +25,12 @@ final class BrowserSession {
 
     private final Authenticator authenticator;
     private final Duration lifetime;
+    private final ClientAddresses clients;
 
-    BrowserSession(Authenticator authenticator, Duration lifetime) {
+    BrowserSession(Authenticator authenticator, Duration lifetime, ClientAddresses clients) {
         this.authenticator = authenticator;
         this.lifetime = lifetime;
+        this.clients = clients;
     }
 
     /** The signed-in user of this request, if the cookie holds a live session. */
@@ -66,7 +69,9 @@ final class BrowserSession {
                 csrf(token).getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static boolean secure(Context ctx) {
-        return ctx.scheme().equals("https") || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+    /** Over TLS, or behind a trusted proxy that terminated it and says so in X-Forwarded-Proto. */
+    private boolean secure(Context ctx) {
+        return ctx.scheme().equals("https") || (clients.trustedProxy(ctx.req().getRemoteAddr())
+                && "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto")));
     }
 }

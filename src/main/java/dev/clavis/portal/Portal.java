@@ -12,7 +12,9 @@ import dev.clavis.auth.CredentialKind;
 import dev.clavis.auth.ScopeCatalog;
 import dev.clavis.auth.Secrets;
 import dev.clavis.keys.KeyService;
+import dev.clavis.net.ClientAddresses;
 import dev.clavis.protocol.ApiException;
+import dev.clavis.protocol.RestFront;
 import dev.clavis.users.SignInThrottle;
 import dev.clavis.users.User;
 import dev.clavis.users.UserService;
@@ -49,17 +51,19 @@ public final class Portal {
     /** One message (and at most one new secret) for the next page a session sees, by session hash. */
     private final Cache<String, Flash> flashes = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(5)).maximumSize(10_000).build();
     private final String dependencies;
+    private final ClientAddresses clients;
 
     private record Flash(String notice, NewSecret secret) {}
 
     public Portal(UserService users, AppService apps, KeyService keys, ScopeCatalog scopes, Authenticator authenticator,
-                  SignInThrottle throttle, Duration sessionLifetime, boolean signupEnabled) {
+                  SignInThrottle throttle, Duration sessionLifetime, boolean signupEnabled, ClientAddresses clients) {
         this.throttle = throttle;
+        this.clients = clients;
         this.users = users;
         this.apps = apps;
         this.keys = keys;
         this.scopes = scopes;
-        this.sessions = new BrowserSession(authenticator, sessionLifetime);
+        this.sessions = new BrowserSession(authenticator, sessionLifetime, clients);
         this.signupEnabled = signupEnabled;
         Map<String, List<String>> deps = new LinkedHashMap<>();
         for (String scope : scopes.exposed()) deps.put(scope, scopes.dependenciesOf(scope));
@@ -141,7 +145,7 @@ public final class Portal {
 
     private void signIn(Context ctx) {
         String email = ctx.formParam("email");
-        String address = ctx.ip();
+        String address = RestFront.clientAddress(ctx, clients);
         if (!throttle.allowed(email, address)) {
             ctx.status(HttpStatus.TOO_MANY_REQUESTS);
             render(ctx, "portal/signin.jte", Map.of("page", Page.anonymous("Sign in",
@@ -305,8 +309,9 @@ public final class Portal {
     /** An audited "copy": the secret again, for the next page; one log line without it. */
     private void reveal(Context ctx, Caller caller, String what) {
         String publicId = ctx.pathParam("key");
-        String secret = keys.reveal(caller.userId(), publicId, ctx.ip()).reveal();
-        audit.info("reveal credential={} user={} address={}", publicId, caller.userId(), ctx.ip());
+        String address = RestFront.clientAddress(ctx, clients);
+        String secret = keys.reveal(caller.userId(), publicId, address).reveal();
+        audit.info("reveal credential={} user={} address={}", publicId, caller.userId(), address);
         flash(ctx, new Flash(what + " shown again; the reveal is recorded.", new NewSecret(what, secret, NewSecret.KEPT)));
     }
 

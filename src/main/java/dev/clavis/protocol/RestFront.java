@@ -4,6 +4,7 @@ import com.clarifai.grpc.api.status.StatusCode;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import dev.clavis.auth.CredentialHeaders;
+import dev.clavis.net.ClientAddresses;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -80,6 +81,11 @@ public final class RestFront {
 
     public static void write(Context ctx, int httpStatus, String body) {
         ctx.status(httpStatus).contentType(JSON).result(body);
+    }
+
+    /** The client's address, as {@code clients} reads the connection and its forwarding headers. */
+    public static String clientAddress(Context ctx, ClientAddresses clients) {
+        return clients.of(ctx.req().getRemoteAddr(), Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
     }
 
     public static CredentialHeaders credentialHeaders(Context ctx) {

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.clavis.keys.KeyService;
+import dev.clavis.net.ClientAddresses;
 import dev.clavis.protocol.ApiException;
 import dev.clavis.protocol.RequestIds;
 import dev.clavis.protocol.RestFront;
@@ -28,8 +29,10 @@ public final class LoginEndpoint {
     private final KeyService keys;
     private final RestFront rest;
     private final SignInThrottle throttle;
+    private final ClientAddresses clients;
 
-    public LoginEndpoint(UserService users, KeyService keys, RestFront rest, SignInThrottle throttle) {
+    public LoginEndpoint(UserService users, KeyService keys, RestFront rest, SignInThrottle throttle, ClientAddresses clients) {
+        this.clients = clients;
         this.users = users;
         this.keys = keys;
         this.rest = rest;
@@ -45,11 +48,12 @@ public final class LoginEndpoint {
         try {
             JsonObject body = parse(rest.body(ctx));
             String email = string(body, "email");
-            if (!throttle.allowed(email, ctx.ip())) {
+            String address = RestFront.clientAddress(ctx, clients);
+            if (!throttle.allowed(email, address)) {
                 throw new ApiException(StatusCode.CONN_THROTTLED, "Too many sign-in attempts; wait a few minutes and try again.");
             }
             Optional<User> verified = users.verify(email, string(body, "password"));
-            if (verified.isEmpty()) throttle.failed(email, ctx.ip());
+            if (verified.isEmpty()) throttle.failed(email, address);
             User user = verified.orElseThrow(() -> new ApiException(StatusCode.CONN_CREDENTIALS_INVALID, "Wrong email or password."));
             reply.addProperty("v2_user_id", user.id());
             reply.addProperty("session_token", keys.createSession(user.id()).secret().reveal());

@@ -28,6 +28,10 @@ class ConfigTest {
         IllegalArgumentException tls = assertThrows(IllegalArgumentException.class,
                 () -> Config.defaults().withGrpcTls(Path.of("cert.pem"), null).validate());
         assertTrue(tls.getMessage().startsWith("grpc-tls-cert and grpc-tls-key"), tls.getMessage());
+        IllegalArgumentException host = assertThrows(IllegalArgumentException.class,
+                () -> Config.defaults().withHost("every-interface").validate());
+        assertTrue(host.getMessage().startsWith("host:"), host.getMessage());
+        assertEquals("127.0.0.1", Config.defaults().withHost("127.0.0.1").validate().host());
     }
 
     @Test

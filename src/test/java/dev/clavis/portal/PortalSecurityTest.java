@@ -3,6 +3,7 @@ package dev.clavis.portal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.clavis.net.Cidr;
 import dev.clavis.testing.Browser;
 import dev.clavis.testing.TestDatabases;
 import dev.clavis.testing.TestServer;
@@ -43,11 +44,38 @@ class PortalSecurityTest {
         assertTrue(cookie.contains("Max-Age="), cookie);
         assertFalse(cookie.contains("Secure"), "plain HTTP cannot carry a Secure cookie: " + cookie);
 
-        // Behind a TLS-terminating proxy, which says so in X-Forwarded-Proto.
-        HttpResponse<String> overTls = new Browser(server.baseUrl, "X-Forwarded-Proto", "https")
+        // X-Forwarded-Proto from anyone is not believed...
+        HttpResponse<String> claimed = new Browser(server.baseUrl, "X-Forwarded-Proto", "https")
                 .post("/signin", "email", "alice@example.com", "password", TestServer.PASSWORD);
-        assertEquals(302, overTls.statusCode());
-        assertTrue(overTls.headers().allValues("Set-Cookie").stream().anyMatch(c -> c.startsWith("clavis_session=") && c.contains("Secure")));
+        assertTrue(claimed.headers().allValues("Set-Cookie").stream().noneMatch(c -> c.contains("Secure")));
+        // ...but from a TLS-terminating proxy the operator trusts, it is.
+        try (TestServer proxied = new TestServer(TestDatabases.Kind.SQLITE,
+                c -> c.withTrustedProxies(List.of(Cidr.parse("127.0.0.0/8"))))) {
+            proxied.createUser("bob");
+            HttpResponse<String> overTls = new Browser(proxied.baseUrl, "X-Forwarded-Proto", "https")
+                    .post("/signin", "email", "bob@example.com", "password", TestServer.PASSWORD);
+            assertEquals(302, overTls.statusCode());
+            assertTrue(overTls.headers().allValues("Set-Cookie").stream().anyMatch(c -> c.startsWith("clavis_session=") && c.contains("Secure")));
+        }
+    }
+
+    @Test
+    void behind_a_trusted_proxy_each_forwarded_client_has_its_own_sign_in_budget() {
+        try (TestServer proxied = new TestServer(TestDatabases.Kind.SQLITE,
+                c -> c.withTrustedProxies(List.of(Cidr.parse("127.0.0.1"))))) {
+            for (int i = 0; i < 20; i++) {
+                assertEquals(11002, login(proxied, "198.51.100.1", "nobody" + i + "@example.com").code());
+            }
+            assertEquals(11005, login(proxied, "198.51.100.1", "another@example.com").code(), "this client is throttled");
+            assertEquals(11002, login(proxied, "198.51.100.2", "another@example.com").code(), "the next one behind the proxy is not");
+        }
+        // Without trust the header is the caller's own word: every attempt counts for the peer.
+        for (int i = 0; i < 20; i++) login(server, "198.51.100." + i, "nobody" + i + "@example.com");
+        assertEquals(11005, login(server, "198.51.100.99", "another@example.com").code());
+    }
+
+    private static TestServer.Reply login(TestServer to, String forwardedFor, String email) {
+        return to.send("POST", "/v2/login", "{\"email\":\"" + email + "\",\"password\":\"wrong\"}", "X-Forwarded-For", forwardedFor);
     }
 
     @Test
