@@ -5,6 +5,7 @@ import com.clarifai.grpc.api.utils.Extensions;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.protobuf.DescriptorProtos.FieldOptions;
@@ -90,7 +91,8 @@ public final class JsonCodec {
      */
     boolean needsDefaults(String json, Descriptor root) {
         JsonReader reader = new JsonReader(new StringReader(json));
-        reader.setLenient(false);
+        // As JsonFormat reads (setLenient(false) in its own words).
+        reader.setStrictness(Strictness.LEGACY_STRICT);
         Deque<Frame> open = new ArrayDeque<>();
         boolean needed = false;
         Descriptor next = reachesDefaults.contains(root) ? root : null;
