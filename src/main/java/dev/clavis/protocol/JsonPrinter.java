@@ -35,8 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class JsonPrinter {
     private final Set<FieldDescriptor> alwaysPrinted;
     private final JsonFormat.Printer fallback;
-    /** Each message type's fields in field-number order, the order JsonFormat prints them in. */
-    private final Map<Descriptor, FieldDescriptor[]> fieldOrder = new ConcurrentHashMap<>();
+    private final Map<Descriptor, TypePlan> plans = new ConcurrentHashMap<>();
 
     JsonPrinter(Set<FieldDescriptor> alwaysPrinted) {
         this.alwaysPrinted = Set.copyOf(alwaysPrinted);
@@ -64,27 +63,32 @@ final class JsonPrinter {
      */
     private void message(StringBuilder out, Message message, String modelTypeId) {
         Descriptor type = message.getDescriptorForType();
-        if (printedAsWellKnownType(out, message, type)) return;
+        TypePlan plan = planOf(type);
+        if (plan.wellKnown()) {
+            wellKnownType(out, message, type);
+            return;
+        }
         out.append('{');
         boolean first = true;
-        for (FieldDescriptor f : fieldsOf(type)) {
+        for (FieldPlan p : plan.fields()) {
+            FieldDescriptor f = p.field();
             Object value;
-            if (f.isRepeated()) {
-                if (message.getRepeatedFieldCount(f) == 0 && !alwaysPrinted.contains(f)) continue;
+            if (p.repeated()) {
+                if (!p.always() && message.getRepeatedFieldCount(f) == 0) continue;
                 value = message.getField(f);
-            } else if (f.hasPresence()) {
+            } else if (p.presence()) {
                 if (!message.hasField(f)) continue;
                 value = message.getField(f);
             } else {
                 value = message.getField(f);
-                if (value.equals(f.getDefaultValue()) && !alwaysPrinted.contains(f)) continue;
+                if (!p.always() && value.equals(p.defaultValue())) continue;
             }
             if (!first) out.append(',');
             first = false;
-            out.append('"').append(f.getName()).append("\":");
-            if (f.isMapField()) {
+            out.append(p.key());
+            if (p.map()) {
                 map(out, f, (List<?>) value, modelTypeId == null ? null : "");
-            } else if (f.isRepeated()) {
+            } else if (p.repeated()) {
                 out.append('[');
                 List<?> list = (List<?>) value;
                 for (int i = 0; i < list.size(); i++) {
@@ -157,8 +161,7 @@ final class JsonPrinter {
         out.append('}');
     }
 
-    private boolean printedAsWellKnownType(StringBuilder out, Message message, Descriptor type) {
-        if (!type.getFile().getPackage().equals("google.protobuf")) return false;
+    private void wellKnownType(StringBuilder out, Message message, Descriptor type) {
         switch (type.getFullName()) {
             case "google.protobuf.Timestamp" -> timestamp(out, (Timestamp) message);
             case "google.protobuf.Struct" -> struct(out, (Struct) message);
@@ -173,7 +176,6 @@ final class JsonPrinter {
                 }
             }
         }
-        return true;
     }
 
     private void struct(StringBuilder out, Struct struct) {
@@ -290,8 +292,24 @@ final class JsonPrinter {
         for (char c : new char[] {'<', '>', '&', '=', '\''}) ESCAPES[c] = String.format("\\u%04x", (int) c);
     }
 
-    private FieldDescriptor[] fieldsOf(Descriptor type) {
-        return fieldOrder.computeIfAbsent(type, t -> t.getFields().stream()
-                .sorted(Comparator.comparingInt(FieldDescriptor::getNumber)).toArray(FieldDescriptor[]::new));
+    /**
+     * What printing a message type needs to know, worked out once per type: its fields in
+     * field-number order (the order JsonFormat prints them in), each with the answers the
+     * descriptor would otherwise be asked on every message.
+     */
+    private record TypePlan(boolean wellKnown, FieldPlan[] fields) {}
+
+    /** @param key the field's name as printed, quoted, with its colon */
+    private record FieldPlan(FieldDescriptor field, String key, boolean repeated, boolean map, boolean presence,
+                             boolean always, Object defaultValue) {}
+
+    private TypePlan planOf(Descriptor type) {
+        return plans.computeIfAbsent(type, t -> new TypePlan(t.getFile().getPackage().equals("google.protobuf"),
+                t.getFields().stream()
+                        .sorted(Comparator.comparingInt(FieldDescriptor::getNumber))
+                        .map(f -> new FieldPlan(f, "\"" + f.getName() + "\":", f.isRepeated(), f.isMapField(),
+                                !f.isRepeated() && f.hasPresence(), alwaysPrinted.contains(f),
+                                f.isRepeated() || f.getJavaType() == FieldDescriptor.JavaType.MESSAGE ? null : f.getDefaultValue()))
+                        .toArray(FieldPlan[]::new)));
     }
 }
