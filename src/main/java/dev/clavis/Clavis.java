@@ -184,21 +184,26 @@ public final class Clavis implements AutoCloseable {
                 new RateLimiter(config.rateLimit()));
 
         RestFront rest = new RestFront(methods, dispatcher, json, config.maxBodyBytes());
-        Javalin http = Javalin.create(rest::configure);
         // Five failures per account, twenty per address, per quarter of an hour: portal and API alike.
         SignInThrottle signIns = new SignInThrottle(5, 20, Duration.ofMinutes(15));
         ClientAddresses clients = new ClientAddresses(config.trustedProxies());
-        http.post("/v2/login", new LoginEndpoint(users, keys, rest, signIns, clients)::handle);
-        // Liveness: the process answers; nothing else is asked, so a slow database never gets a
-        // live node restarted.
-        http.get("/livez", ctx -> RestFront.write(ctx, 200, "{\"status\":\"ok\"}"));
-        http.get("/healthz", ctx -> {
-            boolean up = database.healthy();
-            RestFront.write(ctx, up ? 200 : 503, up ? "{\"status\":\"ok\"}" : "{\"status\":\"database unavailable\"}");
+        LoginEndpoint login = new LoginEndpoint(users, keys, rest, signIns, clients);
+        Portal portal = new Portal(users, apps, keys, scopes, authenticator, signIns, config.sessionLifetime(),
+                config.portalSignup(), clients);
+        // Every route is known before the server starts (Javalin 7 takes them with its config).
+        Javalin http = Javalin.create(javalin -> {
+            rest.configure(javalin);
+            javalin.routes.post("/v2/login", login::handle);
+            // Liveness: the process answers; nothing else is asked, so a slow database never gets
+            // a live node restarted.
+            javalin.routes.get("/livez", ctx -> RestFront.write(ctx, 200, "{\"status\":\"ok\"}"));
+            javalin.routes.get("/healthz", ctx -> {
+                boolean up = database.healthy();
+                RestFront.write(ctx, up ? 200 : 503, up ? "{\"status\":\"ok\"}" : "{\"status\":\"database unavailable\"}");
+            });
+            rest.install(javalin.routes);
+            portal.install(javalin.routes);
         });
-        rest.install(http);
-        new Portal(users, apps, keys, scopes, authenticator, signIns, config.sessionLifetime(), config.portalSignup(), clients)
-                .install(http);
 
         Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()), grpcCredentials(config))
                 .addService(GrpcFront.service(methods, dispatcher, config.maxBodyBytes()))

@@ -49,11 +49,11 @@ final class BrowserSession {
     }
 
     void start(Context ctx, String token) {
-        ctx.cookie(new Cookie(COOKIE, token, "/", (int) lifetime.toSeconds(), secure(ctx), 0, true, null, null, SameSite.STRICT));
+        ctx.cookie(new Cookie(COOKIE, token, "/", (int) lifetime.toSeconds(), secure(ctx), true, null, SameSite.STRICT));
     }
 
     void end(Context ctx) {
-        ctx.cookie(new Cookie(COOKIE, "", "/", 0, secure(ctx), 0, true, null, null, SameSite.STRICT));
+        ctx.cookie(new Cookie(COOKIE, "", "/", 0, secure(ctx), true, null, SameSite.STRICT));
     }
 
     /** The form token for this session. */

@@ -21,7 +21,7 @@ import dev.clavis.users.UserService;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
@@ -70,7 +70,7 @@ public final class Portal {
         this.dependencies = new Gson().toJson(deps);
     }
 
-    public void install(Javalin app) {
+    public void install(RoutesConfig app) {
         app.exception(ApiException.class, (e, ctx) -> {
             ctx.status(e.httpStatus());
             render(ctx, "portal/message.jte", params("page", Page.anonymous("That did not work", e.details())));

@@ -5,7 +5,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import dev.clavis.auth.CredentialHeaders;
 import dev.clavis.net.ClientAddresses;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -41,7 +41,7 @@ public final class RestFront {
 
     /** The server settings the REST door relies on; pass to {@code Javalin.create}. */
     public void configure(JavalinConfig config) {
-        config.showJavalinBanner = false;
+        config.startup.showJavalinBanner = false;
         // serve() enforces the limit itself, to answer with a Clarifai status.
         config.http.maxRequestSize = maxBodyBytes + 1L;
         config.jetty.modifyServer(server -> server.setErrorHandler(new TransportErrors(dispatcher, json)));
@@ -55,7 +55,7 @@ public final class RestFront {
      * Serves {@code /v2/*}, and answers unknown paths and unexpected faults anywhere on the
      * server with a Clarifai status instead of Javalin's own pages.
      */
-    public void install(Javalin app) {
+    public void install(RoutesConfig app) {
         for (HandlerType verb : VERBS) app.addHttpHandler(verb, "/v2/*", this::serve);
         app.exception(Exception.class, (e, ctx) -> reply(ctx, dispatcher.fault(ctx.method() + " " + ctx.path(), e)));
         app.error(404, ctx -> {

@@ -1,15 +1,14 @@
 package dev.clavis.protocol;
 
 import com.clarifai.grpc.api.status.StatusCode;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Requests Jetty refuses before any route sees them (an undecodable path, a control character
@@ -31,11 +30,10 @@ final class TransportErrors extends ErrorHandler {
     }
 
     @Override
-    protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request, HttpServletResponse response,
-                                              int code, String message) throws IOException {
-        baseRequest.setHandled(true);
-        response.setContentType(RestFront.JSON);
-        response.getOutputStream().write(body(code, message).getBytes(StandardCharsets.UTF_8));
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                    Callback callback) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, RestFront.JSON);
+        response.write(true, ByteBuffer.wrap(body(code, message).getBytes(StandardCharsets.UTF_8)), callback);
     }
 
     private String body(int httpStatus, String reason) {
