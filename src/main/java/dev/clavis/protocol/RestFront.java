@@ -5,10 +5,11 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import dev.clavis.auth.CredentialHeaders;
 import dev.clavis.net.ClientAddresses;
-import io.javalin.config.RoutesConfig;
 import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -79,8 +80,22 @@ public final class RestFront {
         }
     }
 
+    /**
+     * Writes a JSON answer straight to the servlet response: Javalin's {@code result()} passes
+     * it through a stream that decides per request whether to compress, a tenth of a small
+     * request's time on Javalin 7 even when nothing is compressed.
+     */
     public static void write(Context ctx, int httpStatus, String body) {
-        ctx.status(httpStatus).contentType(JSON).result(body);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        HttpServletResponse response = ctx.res();
+        response.setStatus(httpStatus);
+        response.setContentType(JSON);
+        response.setContentLength(bytes.length);
+        try {
+            response.getOutputStream().write(bytes);
+        } catch (IOException clientGone) {
+            // The client closed the connection; there is no one to answer.
+        }
     }
 
     /** The client's address, as {@code clients} reads the connection and its forwarding headers. */
