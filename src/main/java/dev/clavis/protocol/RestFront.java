@@ -8,7 +8,6 @@ import dev.clavis.net.ClientAddresses;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +24,6 @@ import java.util.Optional;
  */
 public final class RestFront {
     public static final String JSON = "application/json; charset=UTF-8";
-    private static final List<HandlerType> VERBS =
-            List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
 
     private final MethodTable table;
     private final Dispatcher dispatcher;
@@ -45,7 +42,11 @@ public final class RestFront {
         config.startup.showJavalinBanner = false;
         // serve() enforces the limit itself, to answer with a Clarifai status.
         config.http.maxRequestSize = maxBodyBytes + 1L;
-        config.jetty.modifyServer(server -> server.setErrorHandler(new TransportErrors(dispatcher, json)));
+        config.jetty.modifyServer(server -> {
+            server.setErrorHandler(new TransportErrors(dispatcher, json));
+            // Javalin puts its own handler inside this one: /v2 calls never reach it.
+            server.setHandler(new ApiDoor(this));
+        });
         // Jetty caches header lines per connection and by default matches them ignoring case,
         // so "Authorization: key X" after "Key X" would be read as "Key X". The scheme word is
         // case-sensitive (DESIGN §2).
@@ -53,14 +54,13 @@ public final class RestFront {
     }
 
     /**
-     * Serves {@code /v2/*}, and answers unknown paths and unexpected faults anywhere on the
-     * server with a Clarifai status instead of Javalin's own pages.
+     * Answers unknown paths and unexpected faults of the routes Javalin serves (the portal,
+     * {@code POST /v2/login}) with a Clarifai status instead of Javalin's own pages; the API
+     * itself is served by {@link ApiDoor} before Javalin.
      */
     public void install(RoutesConfig app) {
-        for (HandlerType verb : VERBS) app.addHttpHandler(verb, "/v2/*", this::serve);
         app.exception(Exception.class, (e, ctx) -> reply(ctx, dispatcher.fault(ctx.method() + " " + ctx.path(), e)));
         app.error(404, ctx -> {
-            if (ctx.path().startsWith("/v2/")) return; // already a Clarifai answer from serve()
             String type = ctx.res().getContentType();
             if (type != null && type.startsWith("text/html")) return; // a page that says what is missing
             reply(ctx, dispatcher.reject(ctx.method() + " " + ctx.path(),
@@ -70,12 +70,20 @@ public final class RestFront {
 
     /** Reads a request body up to the configured limit; larger bodies are 11006 / HTTP 413. */
     public String body(Context ctx) {
-        if (ctx.req().getContentLengthLong() > maxBodyBytes) throw tooLarge();
-        try (InputStream in = ctx.req().getInputStream()) {
+        return body(ctx.req().getContentLengthLong(), () -> ctx.req().getInputStream());
+    }
+
+    private interface Body {
+        InputStream open() throws IOException;
+    }
+
+    private String body(long declaredLength, Body source) {
+        if (declaredLength > maxBodyBytes) throw tooLarge();
+        try (InputStream in = source.open()) {
             byte[] bytes = in.readNBytes(maxBodyBytes + 1);
             if (bytes.length > maxBodyBytes) throw tooLarge();
             return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException unreadable) {
             throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "The request body could not be read.");
         }
     }
@@ -103,38 +111,42 @@ public final class RestFront {
         return clients.of(ctx.req().getRemoteAddr(), Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
     }
 
-    public static CredentialHeaders credentialHeaders(Context ctx) {
-        return CredentialHeaders.of(Collections.list(ctx.req().getHeaders("Authorization")),
-                Collections.list(ctx.req().getHeaders("X-Clarifai-Session-Token")));
+    /** One API call, from routing to the written answer; a fault anywhere is a 98004, not a dropped call. */
+    void serve(RestCall call) {
+        Dispatcher.Outcome outcome;
+        try {
+            outcome = route(call);
+        } catch (RuntimeException e) {
+            outcome = dispatcher.fault(call.verb() + " " + call.path(), e);
+        }
+        call.reply(outcome.httpStatus(), JSON, json.print(outcome.response()).getBytes(StandardCharsets.UTF_8));
     }
 
-    private void serve(Context ctx) {
-        String verb = ctx.method().name();
-        Dispatcher.Outcome outcome;
-        Optional<List<String>> segments = PathTemplate.segments(ctx.path());
+    private Dispatcher.Outcome route(RestCall call) {
+        String verb = call.verb();
+        Optional<List<String>> segments = PathTemplate.segments(call.path());
         Optional<MethodTable.Match> match = segments.flatMap(s -> table.route(verb, s));
         if (match.isPresent()) {
             MethodTable.Match m = match.get();
-            outcome = dispatcher.call(m.method(), credentialHeaders(ctx), () -> decode(ctx, m));
-        } else if (segments.isPresent() && table.pathExists(segments.get())) {
-            outcome = dispatcher.reject(verb + " " + ctx.path(),
-                    new ApiException(StatusCode.CONN_METHOD_NOT_ALLOWED, verb + " is not allowed on this path."));
-        } else {
-            outcome = dispatcher.reject(verb + " " + ctx.path(),
-                    ApiException.notFound("No such path: check the url of your request."));
+            CredentialHeaders credentials = CredentialHeaders.of(call.headers("Authorization"), call.headers("X-Clarifai-Session-Token"));
+            return dispatcher.call(m.method(), credentials, () -> decode(call, m));
         }
-        reply(ctx, outcome);
+        if (segments.isPresent() && table.pathExists(segments.get())) {
+            return dispatcher.reject(verb + " " + call.path(),
+                    new ApiException(StatusCode.CONN_METHOD_NOT_ALLOWED, verb + " is not allowed on this path."));
+        }
+        return dispatcher.reject(verb + " " + call.path(), ApiException.notFound("No such path: check the url of your request."));
     }
 
     private void reply(Context ctx, Dispatcher.Outcome outcome) {
         write(ctx, outcome.httpStatus(), json.print(outcome.response()));
     }
 
-    private Message decode(Context ctx, MethodTable.Match match) {
+    private Message decode(RestCall call, MethodTable.Match match) {
         Message.Builder request = match.method().requestPrototype().newBuilderForType();
         String bodyRule = match.binding().body();
         if (!bodyRule.isEmpty()) {
-            String body = body(ctx);
+            String body = body(call.declaredLength(), call::body);
             if (!body.isBlank()) {
                 if (bodyRule.equals("*")) {
                     json.merge(body, request);
@@ -144,7 +156,13 @@ public final class RestFront {
                 }
             }
         }
-        for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
+        Map<String, List<String>> query;
+        try {
+            query = call.queryParams();
+        } catch (RuntimeException badEncoding) {
+            throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "The query string could not be decoded.");
+        }
+        for (Map.Entry<String, List<String>> param : query.entrySet()) {
             for (String value : param.getValue()) FieldPaths.set(request, param.getKey(), value);
         }
         match.pathVariables().forEach((field, value) -> FieldPaths.set(request, field, value));

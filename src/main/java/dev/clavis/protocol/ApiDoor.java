@@ -1,0 +1,91 @@
+package dev.clavis.protocol;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * The REST door on Jetty's own API. API calls ({@code /v2/...}) need none of the servlet
+ * container and web framework the portal is built on: routing, transcoding and answering are
+ * Clavis's own (the method table), and the layers in between cost more than the request path
+ * itself. So is {@code GET /livez}. Everything else, the portal and {@code POST /v2/login} among
+ * it, passes on to Javalin, which Javalin wires in as this handler's inner handler.
+ */
+final class ApiDoor extends Handler.Wrapper {
+    private final RestFront rest;
+
+    ApiDoor(RestFront rest) {
+        this.rest = rest;
+    }
+
+    private static final byte[] LIVE = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = request.getHttpURI().getPath();
+        if ("/livez".equals(path)) {
+            // Liveness asks only that the process answers; served here, it measures the same
+            // server the API runs on.
+            new JettyCall(request, response, callback).reply(200, RestFront.JSON, LIVE);
+            return true;
+        }
+        boolean api = path != null && path.startsWith("/v2/")
+                && !(path.equals("/v2/login") && request.getMethod().equals("POST"));
+        if (!api) return super.handle(request, response, callback);
+        rest.serve(new JettyCall(request, response, callback));
+        return true;
+    }
+
+    private record JettyCall(Request request, Response response, Callback callback) implements RestCall {
+        @Override
+        public String verb() {
+            return request.getMethod();
+        }
+
+        @Override
+        public String path() {
+            return request.getHttpURI().getPath();
+        }
+
+        @Override
+        public Map<String, List<String>> queryParams() {
+            Fields fields = Request.extractQueryParameters(request);
+            Map<String, List<String>> out = new LinkedHashMap<>();
+            for (Fields.Field field : fields) out.put(field.getName(), field.getValues());
+            return out;
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            return request.getHeaders().getValuesList(name);
+        }
+
+        @Override
+        public long declaredLength() {
+            return request.getLength();
+        }
+
+        @Override
+        public InputStream body() {
+            return Content.Source.asInputStream(request);
+        }
+
+        @Override
+        public void reply(int httpStatus, String contentType, byte[] body) {
+            response.setStatus(httpStatus);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
+    }
+}
