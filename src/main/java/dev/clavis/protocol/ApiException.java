@@ -48,6 +48,11 @@ public class ApiException extends RuntimeException {
     }
 
     /** No usable credential header: 11102 like an invalid request, but HTTP 401 (DESIGN §3). */
+    /** A refusal the server itself (not a route) answered with this HTTP status: the log records what was sent. */
+    static ApiException sentAs(StatusCode code, String details, int httpStatus) {
+        return new ApiException(code, details, httpStatus);
+    }
+
     public static ApiException missingCredential(String details) {
         return new ApiException(StatusCode.CONN_INVALID_REQUEST, details, 401);
     }

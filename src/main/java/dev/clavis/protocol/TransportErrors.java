@@ -37,13 +37,16 @@ final class TransportErrors extends ErrorHandler {
     }
 
     private String body(int httpStatus, String reason) {
+        // A request line without a version, or with one no one speaks, is the client's fault
+        // although HTTP answers it with 505.
+        boolean clientFault = httpStatus < 500 || httpStatus == 505;
         StatusCode code = switch (httpStatus) {
             case 413, 414, 431 -> StatusCode.CONN_EXCEEDS_LIMITS;
             case 404 -> StatusCode.CONN_DOES_NOT_EXIST;
             case 405 -> StatusCode.CONN_METHOD_NOT_ALLOWED;
-            default -> httpStatus >= 500 ? StatusCode.INTERNAL_SERVER_ISSUE : StatusCode.CONN_BAD_REQUEST_FORMAT;
+            default -> clientFault ? StatusCode.CONN_BAD_REQUEST_FORMAT : StatusCode.INTERNAL_SERVER_ISSUE;
         };
-        String details = httpStatus >= 500 ? "" : "The HTTP request could not be read: " + (reason == null ? "malformed" : reason) + ".";
-        return json.print(dispatcher.reject("HTTP " + httpStatus, new ApiException(code, details)).response());
+        String details = clientFault ? "The HTTP request could not be read: " + (reason == null ? "malformed" : reason) + "." : "";
+        return json.print(dispatcher.reject("HTTP " + httpStatus, ApiException.sentAs(code, details, httpStatus)).response());
     }
 }

@@ -2,6 +2,10 @@ package dev.clavis.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.clavis.testing.RawHttp;
 import dev.clavis.testing.TestDatabases;
 import dev.clavis.testing.TestServer;
 import java.net.URI;
@@ -12,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The API door answers every /v2 call itself, in JSON, whatever the method; the rest goes on to the portal. */
 class ApiDoorTest {
@@ -52,6 +57,25 @@ class ApiDoorTest {
         assertEquals(200, send("GET", "/signin").statusCode());
         TestServer.Reply login = server.send("POST", "/v2/login", "{\"email\":\"nobody@example.com\",\"password\":\"x\"}");
         assertEquals(11002, login.code(), login.body().toString());
+    }
+
+    @Test
+    void an_unknown_http_version_is_the_clients_fault_and_logged_with_the_status_sent() {
+        Logger requests = (Logger) LoggerFactory.getLogger("clavis.requests");
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        requests.addAppender(captured);
+        try {
+            for (String line : List.of("GET /v2/app HTTP/9.9\r\nHost: x\r\n\r\n", "GET /v2/app\r\n\r\n")) {
+                RawHttp.Response reply = RawHttp.raw(server.clavis.httpPort(), line);
+                assertEquals(505, reply.status(), line);
+                assertTrue(reply.body().contains("\"code\":11100"), reply.body());
+            }
+        } finally {
+            requests.detachAppender(captured);
+        }
+        assertTrue(captured.list.stream().map(ILoggingEvent::getFormattedMessage).anyMatch(l -> l.contains("http=505")),
+                captured.list.toString());
     }
 
     private static HttpResponse<String> send(String verb, String path) throws Exception {

@@ -37,6 +37,18 @@ public final class RawHttp {
         }
     }
 
+    /** Sends bytes as they are, request line and all: for requests no client library would write. */
+    public static Response raw(int port, String request) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return parse(socket.getInputStream().readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(request, e);
+        }
+    }
+
     private static Response parse(byte[] raw) throws IOException {
         String text = new String(raw, StandardCharsets.ISO_8859_1);
         int split = text.indexOf("\r\n\r\n");
