@@ -183,7 +183,7 @@ public final class Clavis implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher(handlers, authenticator, new AccessControl(scopes, apps::find),
                 new RateLimiter(config.rateLimit()));
 
-        RestFront rest = new RestFront(methods, dispatcher, json, config.maxBodyBytes());
+        RestFront rest = new RestFront(methods, dispatcher, json, config.maxBodyBytes(), config.corsOrigins());
         // Five failures per account, twenty per address, per quarter of an hour: portal and API alike.
         SignInThrottle signIns = new SignInThrottle(5, 20, Duration.ofMinutes(15));
         ClientAddresses clients = new ClientAddresses(config.trustedProxies());

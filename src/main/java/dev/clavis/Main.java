@@ -85,6 +85,11 @@ public final class Main implements Runnable {
                         + "X-Forwarded-Proto are believed (env CLAVIS_TRUSTED_PROXIES; default none).")
         List<String> trustedProxies = List.of();
 
+        @Option(names = "--cors-origins", split = ",", defaultValue = "${env:CLAVIS_CORS_ORIGINS}",
+                description = "Web origins (scheme://host[:port], comma-separated, or *) whose pages may call the API "
+                        + "from a browser (env CLAVIS_CORS_ORIGINS; default none).")
+        List<String> corsOrigins = List.of();
+
         @Option(names = "--port", defaultValue = "${env:CLAVIS_PORT:-8080}",
                 description = "REST port; 0 picks a free one (env CLAVIS_PORT; default 8080).")
         int port;
@@ -132,6 +137,8 @@ public final class Main implements Runnable {
             Config config = storage.config().withHost(host).withPorts(port, grpcPort).withGrpcTls(tlsCert, tlsKey)
                     .withTrustedProxies((trustedProxies == null ? List.<String>of() : trustedProxies).stream()
                             .filter(s -> !s.isBlank()).map(Main::trustedProxy).toList())
+                    .withCorsOrigins((corsOrigins == null ? List.<String>of() : corsOrigins).stream()
+                            .map(String::strip).filter(s -> !s.isBlank()).toList())
                     .withLimits(maxBodyBytes, rateLimit)
                     .withMaxImagePixels(maxImagePixels)
                     .withFetchAllowHosts(fetchAllowHosts == null ? Set.of() : Set.copyOf(fetchAllowHosts))

@@ -39,11 +39,12 @@ public record Config(
         Set<String> fetchAllowHosts,
         boolean portalSignup,
         byte[] secretKey,
-        List<Cidr> trustedProxies) {
+        List<Cidr> trustedProxies,
+        List<String> corsOrigins) {
 
     public static Config defaults() {
         return new Config("0.0.0.0", 8080, 18080, Path.of("data"), null, null, null,
-                8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L, Set.of(), true, null, List.of());
+                8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L, Set.of(), true, null, List.of(), List.of());
     }
 
     public Config withHost(String address) {
@@ -99,13 +100,18 @@ public record Config(
         return with(b -> b.trustedProxies = List.copyOf(ranges));
     }
 
+    /** Web origins whose pages may call the API from a browser; {@code *} for any. */
+    public Config withCorsOrigins(List<String> origins) {
+        return with(b -> b.corsOrigins = List.copyOf(origins));
+    }
+
     /** A copy with some settings changed: the one place that lists every component. */
     private Config with(Consumer<Settings> change) {
         Settings b = new Settings(this);
         change.accept(b);
         return new Config(b.host, b.httpPort, b.grpcPort, b.dataDir, b.databaseUrl, b.grpcTlsCert, b.grpcTlsKey,
                 b.maxBodyBytes, b.rateLimit, b.sessionLifetime, b.maxImagePixels, b.fetchAllowHosts, b.portalSignup,
-                b.secretKey, b.trustedProxies);
+                b.secretKey, b.trustedProxies, b.corsOrigins);
     }
 
     /** The components, open to change while a copy is made. */
@@ -125,6 +131,7 @@ public record Config(
         boolean portalSignup;
         byte[] secretKey;
         List<Cidr> trustedProxies;
+        List<String> corsOrigins;
 
         Settings(Config c) {
             host = c.host;
@@ -142,6 +149,7 @@ public record Config(
             portalSignup = c.portalSignup;
             secretKey = c.secretKey;
             trustedProxies = c.trustedProxies;
+            corsOrigins = c.corsOrigins;
         }
     }
 
@@ -173,6 +181,11 @@ public record Config(
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("max-body-bytes: at least 1024");
         if (rateLimit < 0) throw new IllegalArgumentException("rate-limit: 0 (off) or more");
         if (maxImagePixels < 1) throw new IllegalArgumentException("max-image-pixels: at least 1");
+        for (String origin : corsOrigins) {
+            if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+                throw new IllegalArgumentException("cors-origins: an origin is scheme://host[:port] or *, got " + origin);
+            }
+        }
         if (secretKey != null && secretKey.length != 32) throw new IllegalArgumentException("secret-key: 32 bytes, base64-encoded");
         if (sessionLifetime.isNegative() || sessionLifetime.isZero()) {
             throw new IllegalArgumentException("session lifetime must be positive");
@@ -196,6 +209,6 @@ public record Config(
                 + ", grpcTls=" + grpcTls() + ", maxBodyBytes=" + maxBodyBytes + ", rateLimit=" + rateLimit
                 + ", sessionLifetime=" + sessionLifetime + ", maxImagePixels=" + maxImagePixels
                 + ", fetchAllowHosts=" + fetchAllowHosts + ", portalSignup=" + portalSignup
-                + ", recoverableSecrets=" + (secretKey != null) + ", trustedProxies=" + trustedProxies + "]";
+                + ", recoverableSecrets=" + (secretKey != null) + ", trustedProxies=" + trustedProxies + ", corsOrigins=" + corsOrigins + "]";
     }
 }

@@ -23,9 +23,11 @@ import org.eclipse.jetty.util.Fields;
  */
 final class ApiDoor extends Handler.Wrapper {
     private final RestFront rest;
+    private final Cors cors;
 
-    ApiDoor(RestFront rest) {
+    ApiDoor(RestFront rest, Cors cors) {
         this.rest = rest;
+        this.cors = cors;
     }
 
     private static final byte[] LIVE = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
@@ -42,6 +44,20 @@ final class ApiDoor extends Handler.Wrapper {
         boolean api = path != null && path.startsWith("/v2/")
                 && !(path.equals("/v2/login") && request.getMethod().equals("POST"));
         if (!api) return super.handle(request, response, callback);
+        String allowed = cors.allowOrigin(request.getHeaders().get(HttpHeader.ORIGIN));
+        if (allowed != null) {
+            response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, allowed);
+            response.getHeaders().add(HttpHeader.VARY, "Origin");
+            if (request.getMethod().equals("OPTIONS") && request.getHeaders().contains(HttpHeader.ACCESS_CONTROL_REQUEST_METHOD)) {
+                // A browser's preflight: what the page may send; the call itself comes next.
+                response.setStatus(204);
+                response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, Cors.ALLOWED_METHODS);
+                response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, Cors.ALLOWED_HEADERS);
+                response.getHeaders().put(HttpHeader.ACCESS_CONTROL_MAX_AGE, Cors.MAX_AGE_SECONDS);
+                callback.succeeded();
+                return true;
+            }
+        }
         rest.serve(new JettyCall(request, response, callback));
         return true;
     }

@@ -29,8 +29,11 @@ public final class RestFront {
     private final Dispatcher dispatcher;
     private final JsonCodec json;
     private final int maxBodyBytes;
+    /** Web origins whose pages may call the API (see {@link Cors}). */
+    private final List<String> corsOrigins;
 
-    public RestFront(MethodTable table, Dispatcher dispatcher, JsonCodec json, int maxBodyBytes) {
+    public RestFront(MethodTable table, Dispatcher dispatcher, JsonCodec json, int maxBodyBytes, List<String> corsOrigins) {
+        this.corsOrigins = List.copyOf(corsOrigins);
         this.table = table;
         this.dispatcher = dispatcher;
         this.json = json;
@@ -45,7 +48,7 @@ public final class RestFront {
         config.jetty.modifyServer(server -> {
             server.setErrorHandler(new TransportErrors(dispatcher, json));
             // Javalin puts its own handler inside this one: /v2 calls never reach it.
-            server.setHandler(new ApiDoor(this));
+            server.setHandler(new ApiDoor(this, new Cors(corsOrigins)));
         });
         // Jetty caches header lines per connection and by default matches them ignoring case,
         // so "Authorization: key X" after "Key X" would be read as "Key X". The scheme word is
