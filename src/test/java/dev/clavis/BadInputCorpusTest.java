@@ -2,12 +2,30 @@ package dev.clavis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.clarifai.credentials.ClarifaiCallCredentials;
+import com.clarifai.grpc.api.UserAppIDSet;
+import com.clarifai.grpc.api.status.BaseResponse;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.protobuf.Message;
+import dev.clavis.protocol.MethodTable;
+import dev.clavis.protocol.RpcMethod;
 import dev.clavis.testing.RawHttp;
 import dev.clavis.testing.TestDatabases;
 import dev.clavis.testing.TestServer;
+import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -16,10 +34,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 
 /**
- * Hostile and malformed requests, generated from a fixed seed: each must get a Clarifai status
- * with a 4xx HTTP code (never a 5xx, never a hang), and none may leave anything behind.
+ * Hostile and malformed requests, generated from fixed seeds, over both doors: each REST one must
+ * get a Clarifai status with a 4xx HTTP code (never a 5xx, never a hang) and leave nothing behind;
+ * each gRPC one a Clarifai status in its response (never UNKNOWN), with no stack trace logged and
+ * the server healthy after.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputCorpusTest {
@@ -27,10 +48,18 @@ class BadInputCorpusTest {
 
     private TestServer server;
     private String pat;
+    private String readOnlyPat;
     private String appKey;
 
-    /** One generated request. */
-    record Probe(String verb, String path, String body, String authorization) {}
+    /**
+     * One generated request. {@code mayPass}: it may happen to be a valid read, so a success is
+     * a proper answer too.
+     */
+    record Probe(String verb, String path, String body, String authorization, boolean mayPass) {
+        Probe(String verb, String path, String body, String authorization) {
+            this(verb, path, body, authorization, false);
+        }
+    }
 
     @BeforeAll
     void start() {
@@ -38,6 +67,7 @@ class BadInputCorpusTest {
         server.createUser("alice");
         server.createApp("alice", "app1", false);
         pat = server.pat("alice");
+        readOnlyPat = server.pat("alice", "Apps:Get", "Models:Get", "Inputs:Get");
         appKey = server.appKey("alice", "app1", List.of("All"), List.of());
     }
 
@@ -70,12 +100,12 @@ class BadInputCorpusTest {
         int appsBefore = appCount();
         int keysBefore = keyCount();
         List<Probe> corpus = corpus(new Random(20261130));
-        assertTrue(corpus.size() >= 1000, "corpus size " + corpus.size());
+        assertTrue(corpus.size() >= 5000, "corpus size " + corpus.size());
 
         List<String> failures = new ArrayList<>();
         for (Probe probe : corpus) {
             RawHttp.Response response = RawHttp.send(server.clavis.httpPort(), probe.verb(), probe.path(), probe.authorization(), probe.body());
-            String problem = judge(response.status(), response.body());
+            String problem = judge(response.status(), response.body(), probe.mayPass());
             if (problem != null) failures.add(probe.verb() + " " + abbreviate(probe.path()) + " " + abbreviate(String.valueOf(probe.body())) + " -> " + problem);
         }
         System.out.printf("bad-input corpus: %d requests, %d not answered with a 4xx Clarifai status%n", corpus.size(), failures.size());
@@ -84,14 +114,104 @@ class BadInputCorpusTest {
         assertEquals(keysBefore, keyCount(), "no key was half-written");
     }
 
-    /** Null if the answer is a proper refusal: 4xx and a Clarifai status in a JSON body. */
-    private static String judge(int http, String body) {
+    @Test
+    void a_generated_corpus_of_bad_grpc_messages_gets_clarifai_statuses_never_unknown() throws Exception {
+        // Decoding happens after authentication: a key that may only read apps lets every message
+        // be decoded, and authorization then refuses whatever a mangled message would change.
+        String readOnly = server.appKey("alice", "app1", List.of("Apps:Get"), List.of());
+        Random random = new Random(20261201);
+        List<RpcMethod> unary = MethodTable.fromDescriptor().methods().stream()
+                .filter(m -> m.grpc().getType() == MethodDescriptor.MethodType.UNARY).toList();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        root.addAppender(captured);
+        List<String> failures = new ArrayList<>();
+        int sent = 0;
+        try {
+            for (int i = 0; i < 2000; i++) {
+                RpcMethod method = unary.get(random.nextInt(unary.size()));
+                byte[] message = mangled(random, method);
+                sent++;
+                try {
+                    BaseResponse reply = BaseResponse.parseFrom(rawGrpc(method.endpoint(), message, readOnly));
+                    if (reply.getStatus().getCodeValue() < 10000 || reply.getStatus().getReqId().isEmpty()) {
+                        failures.add(method.name() + " -> status " + reply.getStatus().getCodeValue());
+                    }
+                } catch (StatusRuntimeException e) {
+                    failures.add(method.name() + " -> gRPC " + e.getStatus().getCode());
+                }
+            }
+        } finally {
+            root.detachAppender(captured);
+        }
+        System.out.printf("bad gRPC corpus: %d messages, %d not answered with a Clarifai status%n", sent, failures.size());
+        assertEquals(List.of(), failures.stream().limit(20).toList());
+        assertEquals(List.of(), captured.list.stream().filter(e -> e.getThrowableProxy() != null)
+                .map(ILoggingEvent::getFormattedMessage).limit(5).toList(), "no stack trace in the log");
+        assertEquals(200, RawHttp.send(server.clavis.httpPort(), "GET", "/livez", null, null).status(), "healthy after");
+        assertEquals(10000, server.rest("GET", "/v2/myscopes", appKey, null).code());
+    }
+
+    /** A request message of the method's type, encoded and then damaged, or bytes of no message at all. */
+    private static byte[] mangled(Random random, RpcMethod method) {
+        Message.Builder request = method.requestPrototype().toBuilder();
+        if (method.userAppIdField() != null) {
+            request.setField(method.userAppIdField(), UserAppIDSet.newBuilder().setUserId("alice").setAppId("app1").build());
+        }
+        byte[] valid = request.build().toByteArray();
+        return switch (random.nextInt(4)) {
+            case 0 -> {
+                byte[] noise = new byte[random.nextInt(200)];
+                random.nextBytes(noise);
+                yield noise;
+            }
+            case 1 -> Arrays.copyOf(valid, valid.length == 0 ? 0 : random.nextInt(valid.length));
+            case 2 -> {
+                byte[] flipped = Arrays.copyOf(valid, valid.length + 3);
+                for (int k = 0; k < 3; k++) flipped[random.nextInt(flipped.length)] ^= (byte) (1 << random.nextInt(8));
+                yield flipped;
+            }
+            // A length that runs past the end of the message.
+            default -> new byte[] {0x12, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08, 0x61, 0x62, 0x63};
+        };
+    }
+
+    private byte[] rawGrpc(String endpoint, byte[] request, String credential) {
+        MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(endpoint.substring(1))
+                .setRequestMarshaller(BYTES)
+                .setResponseMarshaller(BYTES)
+                .build();
+        return ClientCalls.blockingUnaryCall(server.channel().newCall(descriptor,
+                CallOptions.DEFAULT.withCallCredentials(new ClarifaiCallCredentials(credential))), request);
+    }
+
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+
+    /** Null if the answer is a proper refusal (4xx and a Clarifai status in a JSON body), or a proper success where allowed. */
+    private static String judge(int http, String body, boolean mayPass) {
         if (http >= 500) return "HTTP " + http + " " + abbreviate(body);
-        if (http < 400) return "accepted with HTTP " + http + " " + abbreviate(body);
+        if (http < 400 && !(mayPass && http == 200)) return "accepted with HTTP " + http + " " + abbreviate(body);
         try {
             JsonObject status = JsonParser.parseString(body).getAsJsonObject().getAsJsonObject("status");
             int code = status.get("code").getAsInt();
-            if (code < 10020 || status.get("req_id").getAsString().isEmpty()) return "status " + code;
+            if ((code < 10020 && !(mayPass && code == 10000)) || status.get("req_id").getAsString().isEmpty()) return "status " + code;
         } catch (RuntimeException e) {
             return "HTTP " + http + ", not a Clarifai status: " + abbreviate(body);
         }
@@ -169,7 +289,7 @@ class BadInputCorpusTest {
         }
         // Random bytes and truncations of a valid body.
         String valid = "{\"keys\":[{\"description\":\"d\",\"scopes\":[\"All\"],\"apps\":[{\"id\":\"app1\",\"user_id\":\"alice\"}]}]}";
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < 2400; i++) {
             String body = i % 2 == 0 ? valid.substring(0, random.nextInt(valid.length() - 1)) : randomText(random, 1 + random.nextInt(300));
             out.add(new Probe("POST", "/v2/users/alice/keys", body, "Key " + pat));
         }
@@ -192,7 +312,19 @@ class BadInputCorpusTest {
                 out.add(new Probe("GET", path, null, credential));
             }
         }
-        for (int i = 0; i < 200; i++) out.add(new Probe("GET", "/v2/app", null, "Key " + randomText(random, 1 + random.nextInt(80)).replaceAll("[\\r\\n]", "")));
+        for (int i = 0; i < 800; i++) out.add(new Probe("GET", "/v2/app", null, "Key " + randomText(random, 1 + random.nextInt(80)).replaceAll("[\\r\\n]", "")));
+        // Any method, invented ones too, on paths made of route words and noise.
+        String[] anyVerb = {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "PROPFIND", "FROB"};
+        String[] words = {"users", "alice", "me", "apps", "app1", "keys", "inputs", "models", "outputs", "versions", "searches",
+                "concepts", "workflows", "%2e%2e", "%00", "x".repeat(100), "", "~", "%E2%98%83"};
+        for (int i = 0; i < 1500; i++) {
+            StringBuilder path = new StringBuilder("/v2");
+            for (int n = random.nextInt(6); n >= 0; n--) path.append('/').append(words[random.nextInt(words.length)]);
+            String verb = anyVerb[random.nextInt(anyVerb.length)];
+            // Read-only: a path that happens to name a real route can be read, never changed.
+            out.add(new Probe(verb, path.toString(), verb.equals("GET") ? null : randomText(random, random.nextInt(60)),
+                    "Key " + readOnlyPat, true));
+        }
         // App key on every key-management route, and writes against another app.
         for (int i = 0; i < 20; i++) {
             out.add(new Probe("POST", "/v2/users/alice/keys", valid, "Key " + appKey));
