@@ -16,6 +16,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.server.handler.EagerContentHandler;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 
 /**
  * The REST door: transcodes {@code /v2/...} requests to request messages by the descriptor's
@@ -24,6 +26,8 @@ import java.util.Optional;
  */
 public final class RestFront {
     public static final String JSON = "application/json; charset=UTF-8";
+    /** Below this, measured from the first byte asked for, a request body is refused. */
+    static final long MIN_READ_BYTES_PER_SECOND = 1024;
 
     private final MethodTable table;
     private final Dispatcher dispatcher;
@@ -47,8 +51,16 @@ public final class RestFront {
         config.http.maxRequestSize = maxBodyBytes + 1L;
         config.jetty.modifyServer(server -> {
             server.setErrorHandler(new TransportErrors(dispatcher, json));
-            // Javalin puts its own handler inside this one: /v2 calls never reach it.
-            server.setHandler(new ApiDoor(this, new Cors(corsOrigins)));
+            // Javalin puts its own handler inside the innermost of these: /v2 calls never reach it.
+            ApiDoor door = new ApiDoor(this, new Cors(corsOrigins));
+            // Bodies are read before any handler runs, without a thread: a client sending a byte
+            // now and then holds a connection, never a thread that authenticated requests need.
+            // (Retained as they arrived and replayed to the handler, whatever their type: the
+            // servlet layer under Javalin parses the portal's forms itself.)
+            EagerContentHandler eager = new EagerContentHandler(door,
+                    new EagerContentHandler.RetainedContentLoaderFactory(maxBodyBytes + 1024L, -1, false));
+            // And a body slower than this ends with an error rather than tying up buffers for long.
+            server.setHandler(new MinimumDataRateHandler(eager, MIN_READ_BYTES_PER_SECOND, 0));
         });
         // Jetty caches header lines per connection and by default matches them ignoring case,
         // so "Authorization: key X" after "Key X" would be read as "Key X". The scheme word is
@@ -73,18 +85,23 @@ public final class RestFront {
 
     /** Reads a request body up to the configured limit; larger bodies are 11006 / HTTP 413. */
     public String body(Context ctx) {
-        return body(ctx.req().getContentLengthLong(), () -> ctx.req().getInputStream());
+        return body(ctx, maxBodyBytes);
+    }
+
+    /** The same with a lower limit, for bodies that are small by nature (a sign-in). */
+    public String body(Context ctx, int limit) {
+        return body(ctx.req().getContentLengthLong(), () -> ctx.req().getInputStream(), Math.min(limit, maxBodyBytes));
     }
 
     private interface Body {
         InputStream open() throws IOException;
     }
 
-    private String body(long declaredLength, Body source) {
-        if (declaredLength > maxBodyBytes) throw tooLarge();
+    private String body(long declaredLength, Body source, int limit) {
+        if (declaredLength > limit) throw tooLarge(limit);
         try (InputStream in = source.open()) {
-            byte[] bytes = in.readNBytes(maxBodyBytes + 1);
-            if (bytes.length > maxBodyBytes) throw tooLarge();
+            byte[] bytes = in.readNBytes(limit + 1);
+            if (bytes.length > limit) throw tooLarge(limit);
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException unreadable) {
             throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "The request body could not be read.");
@@ -149,7 +166,7 @@ public final class RestFront {
         Message.Builder request = match.method().requestPrototype().newBuilderForType();
         String bodyRule = match.binding().body();
         if (!bodyRule.isEmpty()) {
-            String body = body(call.declaredLength(), call::body);
+            String body = body(call.declaredLength(), call::body, maxBodyBytes);
             if (!body.isBlank()) {
                 if (bodyRule.equals("*")) {
                     json.merge(body, request);
@@ -172,8 +189,7 @@ public final class RestFront {
         return request.build();
     }
 
-    private ApiException tooLarge() {
-        return new ApiException(StatusCode.CONN_EXCEEDS_LIMITS,
-                "The request body is larger than " + maxBodyBytes + " bytes.");
+    private static ApiException tooLarge(int limit) {
+        return new ApiException(StatusCode.CONN_EXCEEDS_LIMITS, "The request body is larger than " + limit + " bytes.");
     }
 }

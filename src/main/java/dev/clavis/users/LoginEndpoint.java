@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoginEndpoint {
     private static final Logger log = LoggerFactory.getLogger("clavis.requests");
+    /** An email and a password: a sign-in larger than this is not one. */
+    private static final int MAX_BODY_BYTES = 4096;
 
     private final UserService users;
     private final KeyService keys;
@@ -46,7 +48,7 @@ public final class LoginEndpoint {
         StatusCode code;
         int http;
         try {
-            JsonObject body = parse(rest.body(ctx));
+            JsonObject body = parse(rest.body(ctx, MAX_BODY_BYTES));
             String email = string(body, "email");
             String address = RestFront.clientAddress(ctx, clients);
             if (!throttle.allowed(email, address)) {
