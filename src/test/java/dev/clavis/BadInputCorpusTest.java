@@ -103,11 +103,21 @@ class BadInputCorpusTest {
         assertTrue(corpus.size() >= 5000, "corpus size " + corpus.size());
 
         List<String> failures = new ArrayList<>();
-        for (Probe probe : corpus) {
-            RawHttp.Response response = RawHttp.send(server.clavis.httpPort(), probe.verb(), probe.path(), probe.authorization(), probe.body());
-            String problem = judge(response.status(), response.body(), probe.mayPass());
-            if (problem != null) failures.add(probe.verb() + " " + abbreviate(probe.path()) + " " + abbreviate(String.valueOf(probe.body())) + " -> " + problem);
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        root.addAppender(captured);
+        try {
+            for (Probe probe : corpus) {
+                RawHttp.Response response = RawHttp.send(server.clavis.httpPort(), probe.verb(), probe.path(), probe.authorization(), probe.body());
+                String problem = judge(response.status(), response.body(), probe.mayPass());
+                if (problem != null) failures.add(probe.verb() + " " + abbreviate(probe.path()) + " " + abbreviate(String.valueOf(probe.body())) + " -> " + problem);
+            }
+        } finally {
+            root.detachAppender(captured);
         }
+        assertEquals(List.of(), captured.list.stream().filter(e -> e.getThrowableProxy() != null)
+                .map(ILoggingEvent::getFormattedMessage).limit(5).toList(), "no stack trace in the log");
         System.out.printf("bad-input corpus: %d requests, %d not answered with a 4xx Clarifai status%n", corpus.size(), failures.size());
         assertEquals(List.of(), failures);
         assertEquals(appsBefore, appCount(), "no app was half-written");
