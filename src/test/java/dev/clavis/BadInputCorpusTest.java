@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.clarifai.credentials.ClarifaiCallCredentials;
 import com.clarifai.grpc.api.UserAppIDSet;
 import com.clarifai.grpc.api.status.BaseResponse;
 import com.google.gson.JsonObject;
@@ -13,17 +12,12 @@ import com.google.gson.JsonParser;
 import com.google.protobuf.Message;
 import dev.clavis.protocol.MethodTable;
 import dev.clavis.protocol.RpcMethod;
+import dev.clavis.testing.RawGrpc;
 import dev.clavis.testing.RawHttp;
 import dev.clavis.testing.TestDatabases;
 import dev.clavis.testing.TestServer;
-import io.grpc.CallOptions;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -144,7 +138,7 @@ class BadInputCorpusTest {
                 byte[] message = mangled(random, method);
                 sent++;
                 try {
-                    BaseResponse reply = BaseResponse.parseFrom(rawGrpc(method.endpoint(), message, readOnly));
+                    BaseResponse reply = BaseResponse.parseFrom(RawGrpc.call(server.channel(), method.endpoint(), message, readOnly));
                     if (reply.getStatus().getCodeValue() < 10000 || reply.getStatus().getReqId().isEmpty()) {
                         failures.add(method.name() + " -> status " + reply.getStatus().getCodeValue());
                     }
@@ -186,33 +180,6 @@ class BadInputCorpusTest {
             default -> new byte[] {0x12, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08, 0x61, 0x62, 0x63};
         };
     }
-
-    private byte[] rawGrpc(String endpoint, byte[] request, String credential) {
-        MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(endpoint.substring(1))
-                .setRequestMarshaller(BYTES)
-                .setResponseMarshaller(BYTES)
-                .build();
-        return ClientCalls.blockingUnaryCall(server.channel().newCall(descriptor,
-                CallOptions.DEFAULT.withCallCredentials(new ClarifaiCallCredentials(credential))), request);
-    }
-
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 
     /** Null if the answer is a proper refusal (4xx and a Clarifai status in a JSON body), or a proper success where allowed. */
     private static String judge(int http, String body, boolean mayPass) {

@@ -6,7 +6,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.clarifai.credentials.ClarifaiCallCredentials;
 import com.clarifai.grpc.api.Data;
 import com.clarifai.grpc.api.Image;
 import com.clarifai.grpc.api.Input;
@@ -15,15 +14,9 @@ import com.clarifai.grpc.api.MultiInputResponse;
 import com.clarifai.grpc.api.PostInputsRequest;
 import com.clarifai.grpc.api.status.BaseResponse;
 import com.google.protobuf.ByteString;
+import dev.clavis.testing.RawGrpc;
 import dev.clavis.testing.TestDatabases;
 import dev.clavis.testing.TestServer;
-import io.grpc.CallOptions;
-import io.grpc.MethodDescriptor;
-import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -90,31 +83,6 @@ class GrpcHostileTest {
     }
 
     private static byte[] raw(String method, byte[] request, String credential) {
-        MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(method.substring(1))
-                .setRequestMarshaller(Bytes.INSTANCE)
-                .setResponseMarshaller(Bytes.INSTANCE)
-                .build();
-        return ClientCalls.blockingUnaryCall(server.channel().newCall(descriptor,
-                CallOptions.DEFAULT.withCallCredentials(new ClarifaiCallCredentials(credential))), request);
-    }
-
-    private enum Bytes implements MethodDescriptor.Marshaller<byte[]> {
-        INSTANCE;
-
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        return RawGrpc.call(server.channel(), method, request, credential);
     }
 }
