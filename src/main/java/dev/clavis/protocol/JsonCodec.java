@@ -18,6 +18,7 @@ import com.google.protobuf.util.JsonFormat;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,6 +38,8 @@ public final class JsonCodec {
     private final JsonPrinter printer;
     /** Fields with a {@code cl_default_float}: JSON requests that leave them out mean this value. */
     private final Map<FieldDescriptor, Float> defaults = new HashMap<>();
+    /** The same fields by the message type that declares them. */
+    private final Map<Descriptor, List<FieldDescriptor>> declaredDefaults = new HashMap<>();
     /** Message types from which such a field can be reached; others need no second look. */
     private final Set<Descriptor> reachesDefaults = new HashSet<>();
     /** Each message type's fields by proto and JSON name, as JsonFormat finds them. */
@@ -102,21 +105,21 @@ public final class JsonCodec {
                 switch (reader.peek()) {
                     case BEGIN_OBJECT -> {
                         reader.beginObject();
-                        open.push(new Frame(next, false));
+                        open.push(new Frame(next, false, declaredDefaults));
                         if (open.size() > MAX_DEPTH) {
                             throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "JSON nested deeper than " + MAX_DEPTH + " levels.");
                         }
                     }
                     case BEGIN_ARRAY -> {
                         reader.beginArray();
-                        open.push(new Frame(next, true));
+                        open.push(new Frame(next, true, declaredDefaults));
                         if (open.size() > MAX_DEPTH) {
                             throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "JSON nested deeper than " + MAX_DEPTH + " levels.");
                         }
                     }
                     case END_OBJECT -> {
                         reader.endObject();
-                        needed |= open.pop().leavesOutADefault(defaults);
+                        needed |= open.pop().leavesOutADefault();
                     }
                     case END_ARRAY -> {
                         reader.endArray();
@@ -130,7 +133,7 @@ public final class JsonCodec {
                             FieldDescriptor field = top.type == null ? null : fieldNamed(top.type, name);
                             next = valueType(field);
                             if (field != null && defaults.containsKey(field)) {
-                                top.given.add(field);
+                                top.gave(field);
                                 if (reader.peek() == JsonToken.BOOLEAN) needed = true;
                             }
                         }
@@ -161,21 +164,28 @@ public final class JsonCodec {
         final boolean isArray;
         final boolean isMap;
         final Descriptor mapValues;
-        final Set<FieldDescriptor> given = new HashSet<>();
+        /** The default-bearing fields this object must give, and those it gave (made only when it gives one). */
+        private final List<FieldDescriptor> expected;
+        private Set<FieldDescriptor> given;
 
-        Frame(Descriptor type, boolean isArray) {
+        Frame(Descriptor type, boolean isArray, Map<Descriptor, List<FieldDescriptor>> declaredDefaults) {
             boolean map = type != null && !isArray && type.getOptions().getMapEntry();
             this.type = map ? null : type;
             this.isArray = isArray;
             this.isMap = map;
             FieldDescriptor value = map ? type.findFieldByName("value") : null;
             this.mapValues = value != null && value.getJavaType() == FieldDescriptor.JavaType.MESSAGE ? value.getMessageType() : null;
+            this.expected = this.type == null || isArray ? List.of() : declaredDefaults.getOrDefault(this.type, List.of());
         }
 
-        boolean leavesOutADefault(Map<FieldDescriptor, Float> defaults) {
-            if (type == null || isArray) return false;
-            for (FieldDescriptor f : type.getFields()) {
-                if (defaults.containsKey(f) && !given.contains(f)) return true;
+        void gave(FieldDescriptor field) {
+            if (given == null) given = new HashSet<>();
+            given.add(field);
+        }
+
+        boolean leavesOutADefault() {
+            for (FieldDescriptor f : expected) {
+                if (given == null || !given.contains(f)) return true;
             }
             return false;
         }
@@ -249,6 +259,7 @@ public final class JsonCodec {
                 FieldOptions options = options(f, registry);
                 if (options.hasExtension(Extensions.clDefaultFloat)) {
                     defaults.put(f, options.getExtension(Extensions.clDefaultFloat));
+                    declaredDefaults.computeIfAbsent(d, k -> new ArrayList<>()).add(f);
                     reachesDefaults.add(d);
                 }
                 if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) pending.push(f.getMessageType());
