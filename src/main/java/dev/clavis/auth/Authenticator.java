@@ -82,11 +82,6 @@ public final class Authenticator {
         }
     }
 
-    /** The credential cache, for its size and hit counts. */
-    public RevocableCache<String, Credential> cache() {
-        return cache;
-    }
-
     /** Hands the gathered last-used times to the store and forgets them. */
     public void flushLastUsed(BiConsumer<String, Instant> writer) {
         for (String id : lastUsed.keySet()) {

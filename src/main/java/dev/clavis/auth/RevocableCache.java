@@ -2,7 +2,6 @@ package dev.clavis.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -28,7 +27,7 @@ public final class RevocableCache<K, V> {
 
     /** @param staleness how long an entry may live at most, should a revocation ever be missed */
     public RevocableCache(long maximumSize, Duration staleness) {
-        this.cache = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(staleness).recordStats().build();
+        this.cache = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(staleness).build();
     }
 
     /** The cached value, or what {@code loader} reads from storage (absence is not cached). */
@@ -62,10 +61,5 @@ public final class RevocableCache<K, V> {
 
     public long size() {
         return cache.estimatedSize();
-    }
-
-    /** Caffeine's own counts of hits, misses and evictions. */
-    public CacheStats stats() {
-        return cache.stats();
     }
 }

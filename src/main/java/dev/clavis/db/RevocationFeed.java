@@ -137,11 +137,6 @@ public final class RevocationFeed implements AutoCloseable {
         return count;
     }
 
-    /** The last sequence this node applied. */
-    public long appliedSeq() {
-        return applied;
-    }
-
     /** Whether a LISTEN connection is up (always false on SQLite, which has none). */
     public boolean listening() {
         return listening;

@@ -47,7 +47,7 @@ public final class RestFront {
     /** The server settings the REST door relies on; pass to {@code Javalin.create}. */
     public void configure(JavalinConfig config) {
         config.startup.showJavalinBanner = false;
-        // serve() enforces the limit itself, to answer with a Clarifai status.
+        // body() enforces the limits itself, to answer with a Clarifai status.
         config.http.maxRequestSize = maxBodyBytes + 1L;
         config.jetty.modifyServer(server -> {
             server.setErrorHandler(new TransportErrors(dispatcher, json));
