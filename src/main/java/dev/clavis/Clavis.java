@@ -5,23 +5,19 @@ import dev.clavis.apps.AppHandlers;
 import dev.clavis.apps.AppService;
 import dev.clavis.auth.AccessControl;
 import dev.clavis.auth.Authenticator;
-import dev.clavis.auth.PasswordHasher;
 import dev.clavis.auth.RateLimiter;
 import dev.clavis.auth.Revocations;
 import dev.clavis.auth.ScopeCatalog;
-import dev.clavis.auth.SecretVault;
 import dev.clavis.concepts.ConceptHandlers;
 import dev.clavis.concepts.ConceptService;
 import dev.clavis.config.Config;
 import dev.clavis.db.Database;
-import dev.clavis.db.RevocationFeed;
 import dev.clavis.inputs.AnnotationHandlers;
 import dev.clavis.inputs.InputDownloads;
 import dev.clavis.inputs.InputHandlers;
 import dev.clavis.inputs.InputService;
 import dev.clavis.keys.KeyHandlers;
 import dev.clavis.keys.KeyService;
-import dev.clavis.keys.KeyStore;
 import dev.clavis.keys.ScopeHandlers;
 import dev.clavis.media.Images;
 import dev.clavis.media.MediaLoader;
@@ -60,8 +56,6 @@ import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -84,24 +78,10 @@ public final class Clavis implements AutoCloseable {
     private static final long FETCH_MAX_BYTES = 20L * 1024 * 1024;
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
     private static final int FETCH_MAX_REDIRECTS = 3;
-    /**
-     * How often each node reads the revocation log whatever it hears: the bound on how long a
-     * revoked key may still work on another node should every notification be lost.
-     */
-    private static final Duration REVOCATION_POLL = Duration.ofMillis(500);
-    private static final Duration REVOCATION_LOG_RETENTION = Duration.ofHours(1);
 
-    private final Config config;
-    private final Database database;
-    private final RevocationFeed feed;
-    private final Revocations revocations;
-    private final Authenticator authenticator;
-    private final KeyStore keyStore;
+    private final Services core;
     private final InputDownloads downloads;
     private final Training training;
-    private final UserService users;
-    private final AppService apps;
-    private final KeyService keys;
     private final Javalin http;
     private final Server grpc;
     private final ScheduledExecutorService background;
@@ -109,23 +89,14 @@ public final class Clavis implements AutoCloseable {
     private final List<ExecutorService> workers;
     private boolean started;
 
-    private Clavis(Config config, Database database, RevocationFeed feed, Revocations revocations, Authenticator authenticator,
-                   KeyStore keyStore, InputDownloads downloads, Training training, UserService users, AppService apps, KeyService keys,
-                   Javalin http, Server grpc, List<ExecutorService> workers) {
-        this.workers = workers;
-        this.config = config;
-        this.database = database;
-        this.feed = feed;
-        this.revocations = revocations;
-        this.authenticator = authenticator;
-        this.keyStore = keyStore;
+    private Clavis(Services core, InputDownloads downloads, Training training, Javalin http, Server grpc,
+                   List<ExecutorService> workers) {
+        this.core = core;
         this.downloads = downloads;
         this.training = training;
-        this.users = users;
-        this.apps = apps;
-        this.keys = keys;
         this.http = http;
         this.grpc = grpc;
+        this.workers = workers;
         this.background = Executors.newSingleThreadScheduledExecutor(daemon("clavis-background"));
     }
 
@@ -135,24 +106,27 @@ public final class Clavis implements AutoCloseable {
 
     /** With a clock of the caller's: tests move time to expire keys and sessions. */
     public static Clavis create(Config config, Clock clock) {
-        config.validate();
-        if (config.databaseUrl() == null) createDirectory(config.dataDir());
-        Database database = Database.open(config.jdbcUrl());
-        MethodTable methods = MethodTable.fromDescriptor();
-        ScopeCatalog scopes = new ScopeCatalog(methods);
-        JsonCodec json = new JsonCodec(methods);
+        Services core = Services.open(config, clock);
+        try {
+            return create(core);
+        } catch (RuntimeException e) {
+            core.close();
+            throw e;
+        }
+    }
 
-        KeyStore keyStore = database.jdbi().onDemand(KeyStore.class);
-        Authenticator authenticator = new Authenticator(keyStore::findByHash, clock);
-        // Intervals of real time, whatever clock the domain runs on.
-        RevocationFeed feed = new RevocationFeed(database, Clock.systemUTC(), REVOCATION_POLL, REVOCATION_LOG_RETENTION);
-        Revocations revocations = new Revocations(feed);
-        KeyService keys = new KeyService(database.jdbi(), scopes, methods, revocations, clock, config.sessionLifetime(),
-                SecretVault.of(config.secretKey()));
-        AppService apps = new AppService(database.jdbi(), keys, revocations, clock);
-        revocations.subscribe(authenticator::revoke);
-        revocations.subscribe(apps::revoke);
-        UserService users = new UserService(database.jdbi(), new PasswordHasher(), clock);
+    private static Clavis create(Services core) {
+        Config config = core.config;
+        Clock clock = core.clock;
+        Database database = core.database;
+        MethodTable methods = core.methods;
+        ScopeCatalog scopes = core.scopes;
+        JsonCodec json = new JsonCodec(methods);
+        Revocations revocations = core.revocations;
+        AppService apps = core.apps;
+        KeyService keys = core.keys;
+        UserService users = core.users;
+        Authenticator authenticator = core.authenticator;
         ConceptService concepts = new ConceptService(database.jdbi(), clock);
         Images images = new Images(config.maxImagePixels());
         ExecutorService downloadWorkers = daemonPool("clavis-input-download", 2);
@@ -192,7 +166,7 @@ public final class Clavis implements AutoCloseable {
                 config.portalSignup(), clients);
         // Every route is known before the server starts (Javalin 7 takes them with its config).
         Javalin http = Javalin.create(javalin -> {
-            rest.configure(javalin);
+            rest.configure(javalin, config.shutdownGrace());
             javalin.routes.post("/v2/login", login::handle);
             // GET /livez (liveness: the process answers, nothing else is asked, so a slow database
             // never gets a live node restarted) is answered by the API door, before Javalin.
@@ -211,8 +185,7 @@ public final class Clavis implements AutoCloseable {
                 // limit, which ends a call with RESOURCE_EXHAUSTED, stands above it as a last guard.
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes() * 4L))
                 .build();
-        return new Clavis(config, database, feed, revocations, authenticator, keyStore, downloads, training, users, apps, keys,
-                http, grpc, List.of(downloadWorkers, trainingWorkers));
+        return new Clavis(core, downloads, training, http, grpc, List.of(downloadWorkers, trainingWorkers));
     }
 
     /** Every implemented RPC, in one readable place. */
@@ -300,14 +273,6 @@ public final class Clavis implements AutoCloseable {
         };
     }
 
-    private static void createDirectory(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("data directory " + dir + " cannot be created", e);
-        }
-    }
-
     private static ServerCredentials grpcCredentials(Config config) {
         if (!config.grpcTls()) return InsecureServerCredentials.create();
         try {
@@ -318,20 +283,20 @@ public final class Clavis implements AutoCloseable {
     }
 
     public Clavis start() {
-        revocations.start();
-        http.start(config.host(), config.httpPort());
+        core.revocations.start();
+        http.start(core.config.host(), core.config.httpPort());
         try {
             grpc.start();
         } catch (IOException e) {
             http.stop();
-            throw new UncheckedIOException("gRPC port " + config.grpcPort() + " unavailable", e);
+            throw new UncheckedIOException("gRPC port " + core.config.grpcPort() + " unavailable", e);
         }
         background.scheduleWithFixedDelay(this::flushLastUsed, 5, 5, TimeUnit.SECONDS);
         downloads.resumePending();
         training.resumeUnfinished();
         started = true;
         log.info("Clavis serving REST on port {} and gRPC ({}) on port {}; {}", httpPort(),
-                config.grpcTls() ? "TLS" : "plaintext", grpcPort(), config);
+                core.config.grpcTls() ? "TLS" : "plaintext", grpcPort(), core.config);
         return this;
     }
 
@@ -345,32 +310,38 @@ public final class Clavis implements AutoCloseable {
 
     /** The database the services use; the command line and tests reach it here. */
     public Database database() {
-        return database;
+        return core.database;
     }
 
     public UserService users() {
-        return users;
+        return core.users;
     }
 
     public AppService apps() {
-        return apps;
+        return core.apps;
     }
 
     public KeyService keys() {
-        return keys;
+        return core.keys;
     }
 
     /** Writes the last-used times authentication gathered since the previous flush. */
     private void flushLastUsed() {
         try {
-            authenticator.flushLastUsed((id, at) -> keyStore.touch(id, at.toEpochMilli()));
+            core.authenticator.flushLastUsed((id, at) -> core.keyStore.touch(id, at.toEpochMilli()));
         } catch (RuntimeException e) {
             log.warn("could not record when keys were last used", e);
         }
     }
 
+    /**
+     * Stops in the order that loses nothing: both doors stop accepting, calls in flight finish
+     * (up to the shutdown grace), and only then the background pools stop (work still queued is
+     * picked up again at the next start), last-used times are written and the database closed.
+     */
     @Override
     public void close() {
+        if (started) stopDoors();
         background.shutdownNow();
         for (ExecutorService pool : workers) {
             pool.shutdownNow();
@@ -380,17 +351,24 @@ public final class Clavis implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (started) {
-            grpc.shutdown();
-            http.stop();
-            try {
-                grpc.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (started) flushLastUsed();
+        core.close();
+    }
+
+    private void stopDoors() {
+        long deadline = System.nanoTime() + core.config.shutdownGrace().toNanos();
+        // gRPC first, as it only stops taking calls here; Jetty's stop then closes its connectors
+        // and waits for the requests it is serving, while gRPC's finish alongside.
+        grpc.shutdown();
+        http.stop();
+        try {
+            if (!grpc.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                log.warn("gRPC calls still running after the shutdown grace of {}; cancelling them", core.config.shutdownGrace());
+                grpc.shutdownNow();
             }
-            flushLastUsed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            grpc.shutdownNow();
         }
-        feed.close();
-        database.close();
     }
 }

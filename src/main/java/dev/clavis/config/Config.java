@@ -23,6 +23,7 @@ import java.util.function.Consumer;
  * @param secretKey      32-byte master key: with it, key secrets are kept sealed so the portal can
  *                       copy them later; null keeps only hashes (secrets shown once)
  * @param trustedProxies reverse proxies whose forwarded client address and scheme are believed
+ * @param shutdownGrace  how long calls in flight may take to finish once shutdown begins
  */
 public record Config(
         String host,
@@ -40,11 +41,13 @@ public record Config(
         boolean portalSignup,
         byte[] secretKey,
         List<Cidr> trustedProxies,
-        List<String> corsOrigins) {
+        List<String> corsOrigins,
+        Duration shutdownGrace) {
 
     public static Config defaults() {
         return new Config("0.0.0.0", 8080, 18080, Path.of("data"), null, null, null,
-                8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L, Set.of(), true, null, List.of(), List.of());
+                8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L, Set.of(), true, null, List.of(), List.of(),
+                Duration.ofSeconds(20));
     }
 
     public Config withHost(String address) {
@@ -105,13 +108,17 @@ public record Config(
         return with(b -> b.corsOrigins = List.copyOf(origins));
     }
 
+    public Config withShutdownGrace(Duration grace) {
+        return with(b -> b.shutdownGrace = grace);
+    }
+
     /** A copy with some settings changed: the one place that lists every component. */
     private Config with(Consumer<Settings> change) {
         Settings b = new Settings(this);
         change.accept(b);
         return new Config(b.host, b.httpPort, b.grpcPort, b.dataDir, b.databaseUrl, b.grpcTlsCert, b.grpcTlsKey,
                 b.maxBodyBytes, b.rateLimit, b.sessionLifetime, b.maxImagePixels, b.fetchAllowHosts, b.portalSignup,
-                b.secretKey, b.trustedProxies, b.corsOrigins);
+                b.secretKey, b.trustedProxies, b.corsOrigins, b.shutdownGrace);
     }
 
     /** The components, open to change while a copy is made. */
@@ -132,6 +139,7 @@ public record Config(
         byte[] secretKey;
         List<Cidr> trustedProxies;
         List<String> corsOrigins;
+        Duration shutdownGrace;
 
         Settings(Config c) {
             host = c.host;
@@ -150,6 +158,7 @@ public record Config(
             secretKey = c.secretKey;
             trustedProxies = c.trustedProxies;
             corsOrigins = c.corsOrigins;
+            shutdownGrace = c.shutdownGrace;
         }
     }
 
@@ -187,6 +196,9 @@ public record Config(
             }
         }
         if (secretKey != null && secretKey.length != 32) throw new IllegalArgumentException("secret-key: 32 bytes, base64-encoded");
+        if (shutdownGrace == null || shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("shutdown-grace: zero or more, such as 20s");
+        }
         if (sessionLifetime.isNegative() || sessionLifetime.isZero()) {
             throw new IllegalArgumentException("session lifetime must be positive");
         }
@@ -209,6 +221,7 @@ public record Config(
                 + ", grpcTls=" + grpcTls() + ", maxBodyBytes=" + maxBodyBytes + ", rateLimit=" + rateLimit
                 + ", sessionLifetime=" + sessionLifetime + ", maxImagePixels=" + maxImagePixels
                 + ", fetchAllowHosts=" + fetchAllowHosts + ", portalSignup=" + portalSignup
-                + ", recoverableSecrets=" + (secretKey != null) + ", trustedProxies=" + trustedProxies + ", corsOrigins=" + corsOrigins + "]";
+                + ", recoverableSecrets=" + (secretKey != null) + ", trustedProxies=" + trustedProxies + ", corsOrigins=" + corsOrigins
+                + ", shutdownGrace=" + shutdownGrace + "]";
     }
 }

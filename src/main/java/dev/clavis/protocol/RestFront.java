@@ -12,11 +12,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.server.handler.EagerContentHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 
 /**
@@ -44,8 +46,11 @@ public final class RestFront {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    /** The server settings the REST door relies on; pass to {@code Javalin.create}. */
-    public void configure(JavalinConfig config) {
+    /**
+     * The server settings the REST door relies on; pass to {@code Javalin.create}. On stop, the
+     * server closes its port and gives the requests it is serving up to {@code shutdownGrace}.
+     */
+    public void configure(JavalinConfig config, Duration shutdownGrace) {
         config.startup.showJavalinBanner = false;
         // body() enforces the limits itself, to answer with a Clarifai status.
         config.http.maxRequestSize = maxBodyBytes + 1L;
@@ -60,7 +65,11 @@ public final class RestFront {
             EagerContentHandler eager = new EagerContentHandler(door,
                     new EagerContentHandler.RetainedContentLoaderFactory(maxBodyBytes + 1024L, -1, false));
             // And a body slower than this ends with an error rather than tying up buffers for long.
-            server.setHandler(new MinimumDataRateHandler(eager, MIN_READ_BYTES_PER_SECOND, 0));
+            MinimumDataRateHandler paced = new MinimumDataRateHandler(eager, MIN_READ_BYTES_PER_SECOND, 0);
+            // Counts the requests in flight, so that stopping waits for them; one arriving on a
+            // kept-alive connection meanwhile is told to try again (10030, HTTP 503).
+            server.setHandler(new GracefulHandler(paced));
+            server.setStopTimeout(shutdownGrace.toMillis());
         });
         // Jetty caches header lines per connection and by default matches them ignoring case,
         // so "Authorization: key X" after "Key X" would be read as "Key X". The scheme word is

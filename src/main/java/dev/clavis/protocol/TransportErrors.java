@@ -44,9 +44,13 @@ final class TransportErrors extends ErrorHandler {
             case 413, 414, 431 -> StatusCode.CONN_EXCEEDS_LIMITS;
             case 404 -> StatusCode.CONN_DOES_NOT_EXIST;
             case 405 -> StatusCode.CONN_METHOD_NOT_ALLOWED;
+            // Jetty's own 503 comes only while the server stops: another node, or this one
+            // restarted, will take the request.
+            case 503 -> StatusCode.TRY_AGAIN;
             default -> clientFault ? StatusCode.CONN_BAD_REQUEST_FORMAT : StatusCode.INTERNAL_SERVER_ISSUE;
         };
-        String details = clientFault ? "The HTTP request could not be read: " + (reason == null ? "malformed" : reason) + "." : "";
+        String details = clientFault ? "The HTTP request could not be read: " + (reason == null ? "malformed" : reason) + "."
+                : httpStatus == 503 ? "The server is shutting down; send the request again." : "";
         return json.print(dispatcher.reject("HTTP " + httpStatus, ApiException.sentAs(code, details, httpStatus)).response());
     }
 }
