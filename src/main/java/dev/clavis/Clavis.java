@@ -31,7 +31,10 @@ import dev.clavis.models.Training;
 import dev.clavis.models.compute.ImageEmbedder;
 import dev.clavis.models.compute.TextEmbedder;
 import dev.clavis.net.ClientAddresses;
+import dev.clavis.ops.Readiness;
+import dev.clavis.ops.ServerMetrics;
 import dev.clavis.portal.Portal;
+import dev.clavis.protocol.CallMeters;
 import dev.clavis.protocol.Dispatcher;
 import dev.clavis.protocol.GrpcFront;
 import dev.clavis.protocol.Handlers;
@@ -53,9 +56,14 @@ import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -87,10 +95,14 @@ public final class Clavis implements AutoCloseable {
     private final ScheduledExecutorService background;
     /** Pools the services run background work on; stopped here, where they were made. */
     private final List<ExecutorService> workers;
+    private final ServerMetrics metrics;
+    private final Readiness readiness;
     private boolean started;
 
     private Clavis(Services core, InputDownloads downloads, Training training, Javalin http, Server grpc,
-                   List<ExecutorService> workers) {
+                   List<ExecutorService> workers, ServerMetrics metrics, Readiness readiness) {
+        this.metrics = metrics;
+        this.readiness = readiness;
         this.core = core;
         this.downloads = downloads;
         this.training = training;
@@ -154,13 +166,16 @@ public final class Clavis implements AutoCloseable {
                 new UserHandlers(users), new StatusCodeHandlers(), new ConceptHandlers(concepts), new InputHandlers(inputs),
                 new AnnotationHandlers(inputs),
                 modelHandlers, predictHandlers, workflowHandlers, searchHandlers);
+        ServerMetrics metrics = new ServerMetrics();
+        meter(metrics.registry(), core, models, downloads, downloadWorkers, training, trainingWorkers);
+        Readiness readiness = new Readiness(database, core.feed);
         Dispatcher dispatcher = new Dispatcher(handlers, authenticator, new AccessControl(scopes, apps::find),
-                new RateLimiter(config.rateLimit()));
+                new RateLimiter(config.rateLimit()), new CallMeters(metrics.registry()));
 
-        RestFront rest = new RestFront(methods, dispatcher, json, config.maxBodyBytes(), config.corsOrigins());
+        ClientAddresses clients = new ClientAddresses(config.trustedProxies());
+        RestFront rest = new RestFront(methods, dispatcher, json, config.maxBodyBytes(), config.corsOrigins(), clients);
         // Five failures per account, twenty per address, per quarter of an hour: portal and API alike.
         SignInThrottle signIns = new SignInThrottle(5, 20, Duration.ofMinutes(15));
-        ClientAddresses clients = new ClientAddresses(config.trustedProxies());
         LoginEndpoint login = new LoginEndpoint(users, keys, rest, signIns, clients);
         Portal portal = new Portal(users, apps, keys, scopes, authenticator, signIns, config.sessionLifetime(),
                 config.portalSignup(), clients);
@@ -170,6 +185,16 @@ public final class Clavis implements AutoCloseable {
             javalin.routes.post("/v2/login", login::handle);
             // GET /livez (liveness: the process answers, nothing else is asked, so a slow database
             // never gets a live node restarted) is answered by the API door, before Javalin.
+            javalin.routes.get("/readyz", ctx -> {
+                Readiness.Report report = readiness.check();
+                RestFront.write(ctx, report.ready() ? 200 : 503, report.json());
+            });
+            javalin.routes.get("/metrics", ctx -> {
+                ctx.res().setStatus(200);
+                ctx.res().setContentType("text/plain; version=0.0.4; charset=utf-8");
+                ctx.res().getOutputStream().write(metrics.scrape().getBytes(StandardCharsets.UTF_8));
+            });
+            // Kept for existing probes: the database answers (GET /readyz says more).
             javalin.routes.get("/healthz", ctx -> {
                 boolean up = database.healthy();
                 RestFront.write(ctx, up ? 200 : 503, up ? "{\"status\":\"ok\"}" : "{\"status\":\"database unavailable\"}");
@@ -180,12 +205,32 @@ public final class Clavis implements AutoCloseable {
 
         Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()), grpcCredentials(config))
                 .addService(GrpcFront.service(methods, dispatcher, config.maxBodyBytes()))
+                .addService(readiness.healthService())
                 .fallbackHandlerRegistry(GrpcFront.unknownMethods(dispatcher))
+                .intercept(GrpcFront.arrivals(clients))
                 // The door answers messages over max-body-bytes with 11006 itself; grpc-java's own
                 // limit, which ends a call with RESOURCE_EXHAUSTED, stands above it as a last guard.
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes() * 4L))
                 .build();
-        return new Clavis(core, downloads, training, http, grpc, List.of(downloadWorkers, trainingWorkers));
+        return new Clavis(core, downloads, training, http, grpc, List.of(downloadWorkers, trainingWorkers), metrics, readiness);
+    }
+
+    /** Registers what each part counts; the parts own their numbers, the registry only reads them. */
+    private static void meter(MeterRegistry registry, Services core, ModelService models, InputDownloads downloads,
+                              ExecutorService downloadWorkers, Training training, ExecutorService trainingWorkers) {
+        core.database.bindTo(registry);
+        core.feed.bindTo(registry);
+        core.authenticator.bindTo(registry);
+        core.apps.bindTo(registry);
+        models.bindTo(registry);
+        // Queued, running and completed tasks of each pool (executor_* metrics, name=...), and
+        // how many of them failed.
+        new ExecutorServiceMetrics(downloadWorkers, "downloads", Tags.empty()).bindTo(registry);
+        new ExecutorServiceMetrics(trainingWorkers, "trainings", Tags.empty()).bindTo(registry);
+        FunctionCounter.builder("clavis.background.failed", downloads, InputDownloads::failures)
+                .description("Background tasks that ended in failure").tag("queue", "downloads").register(registry);
+        FunctionCounter.builder("clavis.background.failed", training, Training::failures)
+                .description("Background tasks that ended in failure").tag("queue", "trainings").register(registry);
     }
 
     /** Every implemented RPC, in one readable place. */
@@ -292,6 +337,7 @@ public final class Clavis implements AutoCloseable {
             throw new UncheckedIOException("gRPC port " + core.config.grpcPort() + " unavailable", e);
         }
         background.scheduleWithFixedDelay(this::flushLastUsed, 5, 5, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(readiness::publish, 0, 1, TimeUnit.SECONDS);
         downloads.resumePending();
         training.resumeUnfinished();
         started = true;
@@ -341,6 +387,7 @@ public final class Clavis implements AutoCloseable {
      */
     @Override
     public void close() {
+        readiness.stopping();
         if (started) stopDoors();
         background.shutdownNow();
         for (ExecutorService pool : workers) {
@@ -353,6 +400,7 @@ public final class Clavis implements AutoCloseable {
         }
         if (started) flushLastUsed();
         core.close();
+        metrics.close();
     }
 
     private void stopDoors() {

@@ -1,47 +1,85 @@
 package dev.clavis;
 
 import ch.qos.logback.classic.LoggerContext;
-import dev.clavis.auth.CredentialKind;
+import dev.clavis.cli.AppCommands;
+import dev.clavis.cli.BackupCommand;
+import dev.clavis.cli.CredentialCommands;
+import dev.clavis.cli.StorageOptions;
+import dev.clavis.cli.UserCommands;
 import dev.clavis.config.Config;
-import dev.clavis.keys.KeyService;
+import dev.clavis.config.SettingSources;
+import dev.clavis.logs.AuditLog;
+import dev.clavis.logs.LogFormat;
 import dev.clavis.net.Cidr;
 import dev.clavis.protocol.ApiException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-/** The command line: {@code serve}, {@code users create}, {@code pats create}. */
+/**
+ * The command line: {@code serve}, and the administrator's commands (package {@code cli}).
+ * A setting not given as a flag comes from the environment, then from the config file
+ * ({@link SettingSources}).
+ */
 @Command(name = "clavis", mixinStandardHelpOptions = true, version = "clavis 0.1.0",
         description = "Self-hosted identity layer speaking Clarifai's v2 protocol.",
-        subcommands = {Main.Serve.class, Main.Users.class, Main.Pats.class})
+        subcommands = {Main.Serve.class, UserCommands.class, CredentialCommands.Pats.class, CredentialCommands.Keys.class,
+                AppCommands.class, BackupCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        int status = commandLine().execute(args);
+        int status;
+        try {
+            status = commandLine(System.getenv(), args).execute(args);
+        } catch (IllegalArgumentException badConfig) {
+            System.err.println("clavis: " + badConfig.getMessage());
+            status = 2;
+        }
         flushLogs();
         System.exit(status);
     }
 
-    /** The command line, ready to execute; tests point its out and err elsewhere. */
-    static CommandLine commandLine() {
-        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::failure);
+    /**
+     * The command line, ready to execute {@code args}, reading settings from {@code environment}
+     * and the config file the arguments or environment name. Tests point its out and err elsewhere.
+     */
+    static CommandLine commandLine(Map<String, String> environment, String[] args) {
+        CommandLine cmd = new CommandLine(new Main()).setExecutionExceptionHandler(Main::failure);
+        Path file = SettingSources.configFile(args, environment);
+        cmd.setDefaultValueProvider(file == null ? SettingSources.of(environment, settings(cmd))
+                : SettingSources.withFile(environment, file, settings(cmd)));
+        return cmd;
+    }
+
+    /** The names of the settings: serve's long options, which the environment and the file may set. */
+    private static Set<String> settings(CommandLine cmd) {
+        Set<String> names = new TreeSet<>();
+        for (CommandLine.Model.OptionSpec option : cmd.getSubcommands().get("serve").getCommandSpec().options()) {
+            String name = option.longestName();
+            if (name.startsWith("--") && !option.usageHelp() && !option.versionHelp()) names.add(name.substring(2));
+        }
+        names.remove("config");
+        return names;
     }
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Name a command: serve, users or pats.");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Name a command: " + String.join(", ", spec.subcommands().keySet()) + ".");
     }
 
     /** Bad settings and refused requests end with one clear line and exit code 2, no stack trace. */
@@ -56,84 +94,87 @@ public final class Main implements Runnable {
         return 2;
     }
 
-    /** Where the data lives; shared by every command. */
-    static final class Storage {
-        @Option(names = "--data", defaultValue = "${env:CLAVIS_DATA_DIR:-./data}",
-                description = "Directory of the embedded SQLite database (env CLAVIS_DATA_DIR; default ./data).")
-        Path data;
-
-        @Option(names = "--database-url", defaultValue = "${env:CLAVIS_DATABASE_URL}",
-                description = "JDBC URL, e.g. jdbc:postgresql://host/db; overrides --data (env CLAVIS_DATABASE_URL).")
-        String databaseUrl;
-
-        Config config() {
-            return Config.defaults().withDatabase(data, databaseUrl);
-        }
-    }
-
     @Command(name = "serve", description = "Serve the REST and gRPC APIs until stopped.")
     static final class Serve implements Callable<Integer> {
         @CommandLine.Mixin
-        Storage storage = new Storage();
+        StorageOptions storage = new StorageOptions();
 
-        @Option(names = "--host", defaultValue = "${env:CLAVIS_HOST:-0.0.0.0}",
+        @Option(names = "--host", defaultValue = "0.0.0.0",
                 description = "Address both ports listen on; 0.0.0.0 is every IPv4 interface (env CLAVIS_HOST; default 0.0.0.0).")
         String host;
 
-        @Option(names = "--trusted-proxies", split = ",", defaultValue = "${env:CLAVIS_TRUSTED_PROXIES}",
+        @Option(names = "--trusted-proxies", split = ",",
                 description = "Reverse proxies (IP addresses or CIDR ranges, comma-separated) whose X-Forwarded-For and "
                         + "X-Forwarded-Proto are believed (env CLAVIS_TRUSTED_PROXIES; default none).")
         List<String> trustedProxies = List.of();
 
-        @Option(names = "--cors-origins", split = ",", defaultValue = "${env:CLAVIS_CORS_ORIGINS}",
+        @Option(names = "--cors-origins", split = ",",
                 description = "Web origins (scheme://host[:port], comma-separated, or *) whose pages may call the API "
                         + "from a browser (env CLAVIS_CORS_ORIGINS; default none).")
         List<String> corsOrigins = List.of();
 
-        @Option(names = "--port", defaultValue = "${env:CLAVIS_PORT:-8080}",
+        @Option(names = "--port", defaultValue = "8080",
                 description = "REST port; 0 picks a free one (env CLAVIS_PORT; default 8080).")
         int port;
 
-        @Option(names = "--grpc-port", defaultValue = "${env:CLAVIS_GRPC_PORT:-18080}",
+        @Option(names = "--grpc-port", defaultValue = "18080",
                 description = "gRPC port; 0 picks a free one (env CLAVIS_GRPC_PORT; default 18080).")
         int grpcPort;
 
-        @Option(names = "--grpc-tls-cert", defaultValue = "${env:CLAVIS_GRPC_TLS_CERT}",
+        @Option(names = "--grpc-tls-cert",
                 description = "PEM certificate chain; with --grpc-tls-key, gRPC speaks TLS (env CLAVIS_GRPC_TLS_CERT).")
         Path tlsCert;
 
-        @Option(names = "--grpc-tls-key", defaultValue = "${env:CLAVIS_GRPC_TLS_KEY}",
+        @Option(names = "--grpc-tls-key",
                 description = "PEM private key for --grpc-tls-cert (env CLAVIS_GRPC_TLS_KEY).")
         Path tlsKey;
 
-        @Option(names = "--max-body-bytes", defaultValue = "${env:CLAVIS_MAX_BODY_BYTES:-8388608}",
+        @Option(names = "--max-body-bytes", defaultValue = "8388608",
                 description = "Largest request body or gRPC message (env CLAVIS_MAX_BODY_BYTES; default 8 MiB).")
         int maxBodyBytes;
 
-        @Option(names = "--max-image-pixels", defaultValue = "${env:CLAVIS_MAX_IMAGE_PIXELS:-40000000}",
+        @Option(names = "--max-image-pixels", defaultValue = "40000000",
                 description = "Largest image decoded, width x height (env CLAVIS_MAX_IMAGE_PIXELS; default 40000000).")
         long maxImagePixels;
 
-        @Option(names = "--rate-limit", defaultValue = "${env:CLAVIS_RATE_LIMIT:-100}",
+        @Option(names = "--rate-limit", defaultValue = "100",
                 description = "Requests per second per credential, 0 = off (env CLAVIS_RATE_LIMIT; default 100).")
         int rateLimit;
 
-        @Option(names = "--fetch-allow-hosts", split = ",", defaultValue = "${env:CLAVIS_FETCH_ALLOW_HOSTS}",
+        @Option(names = "--fetch-allow-hosts", split = ",",
                 description = "Hosts or addresses input URLs may name although loopback or private, comma-separated "
                         + "(env CLAVIS_FETCH_ALLOW_HOSTS; default none).")
         List<String> fetchAllowHosts = List.of();
 
-        @Option(names = "--portal-signup", negatable = true, defaultValue = "${env:CLAVIS_PORTAL_SIGNUP:-true}", fallbackValue = "true",
+        @Option(names = "--portal-signup", negatable = true, defaultValue = "true", fallbackValue = "true",
                 description = "Whether anyone may sign up in the portal (env CLAVIS_PORTAL_SIGNUP; default true).")
         boolean portalSignup;
 
-        @Option(names = "--secret-key-file", defaultValue = "${env:CLAVIS_SECRET_KEY_FILE}",
+        @Option(names = "--secret-key-file",
                 description = "File holding a base64 32-byte master key; with it the portal can copy keys after creation "
                         + "(env CLAVIS_SECRET_KEY_FILE; default none: secrets are shown once).")
         Path secretKeyFile;
 
+        @Option(names = "--shutdown-grace", defaultValue = "20s", converter = DurationConverter.class,
+                description = "On SIGTERM, how long calls in flight may take to finish, e.g. 20s or 1500ms "
+                        + "(env CLAVIS_SHUTDOWN_GRACE; default 20s).")
+        Duration shutdownGrace;
+
+        @Option(names = "--log-format", defaultValue = "text",
+                description = "text or json: one JSON object per line, with req_id and a call's fields apart "
+                        + "(env CLAVIS_LOG_FORMAT; default text).")
+        String logFormat;
+
+        @Option(names = "--audit-log", paramLabel = "FILE",
+                description = "File the audit channel (credential events) is appended to, apart from the other "
+                        + "logs (env CLAVIS_AUDIT_LOG; default: standard output with them).")
+        Path auditLog;
+
         @Override
         public Integer call() throws InterruptedException, IOException {
+            LogFormat format = LogFormat.parse(logFormat);
+            format.apply();
+            if (auditLog != null) AuditLog.routeTo(auditLog, format);
             Config config = storage.config().withHost(host).withPorts(port, grpcPort).withGrpcTls(tlsCert, tlsKey)
                     .withTrustedProxies((trustedProxies == null ? List.<String>of() : trustedProxies).stream()
                             .filter(s -> !s.isBlank()).map(Main::trustedProxy).toList())
@@ -144,7 +185,8 @@ public final class Main implements Runnable {
                     .withFetchAllowHosts(fetchAllowHosts == null ? Set.of() : Set.copyOf(fetchAllowHosts))
                     .withPortalSignup(portalSignup)
                     .withSecretKey(secretKeyFile == null ? null
-                            : Base64.getDecoder().decode(Files.readString(secretKeyFile).strip()));
+                            : Base64.getDecoder().decode(Files.readString(secretKeyFile).strip()))
+                    .withShutdownGrace(shutdownGrace);
             Clavis clavis = Clavis.create(config).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -154,6 +196,22 @@ public final class Main implements Runnable {
             }, "clavis-shutdown"));
             stopped.await();
             return 0;
+        }
+    }
+
+    /** {@code 20s}, {@code 1500ms}, {@code 2m}, or a number of seconds. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.strip().toLowerCase(java.util.Locale.ROOT);
+            try {
+                if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+                if (v.endsWith("s")) return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+                if (v.endsWith("m")) return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+                return Duration.ofSeconds(Long.parseLong(v));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("a duration such as 20s, 1500ms or 2m, not '" + value + "'");
+            }
         }
     }
 
@@ -168,83 +226,5 @@ public final class Main implements Runnable {
     /** Writes out the log lines still in the buffered appender, then stops logging. */
     static void flushLogs() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) logback.stop();
-    }
-
-    /** A command that only groups subcommands: alone, it is a usage error. */
-    abstract static class Group implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Name a subcommand: " + String.join(", ", spec.subcommands().keySet()) + ".");
-        }
-    }
-
-    @Command(name = "users", description = "Manage users.", subcommands = Users.Create.class)
-    static final class Users extends Group {
-
-        @Command(name = "create", description = "Create a user who can sign in.")
-        static final class Create implements Callable<Integer> {
-            @CommandLine.Mixin
-            Storage storage = new Storage();
-
-            @Parameters(index = "0", paramLabel = "USER_ID")
-            String userId;
-
-            @Option(names = "--email", required = true)
-            String email;
-
-            @Option(names = "--password", required = true, description = "At least 8 characters.")
-            String password;
-
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-
-            @Override
-            public Integer call() {
-                try (Clavis clavis = Clavis.create(storage.config())) {
-                    clavis.users().create(userId, email, password);
-                }
-                spec.commandLine().getOut().println("Created user " + userId);
-                return 0;
-            }
-        }
-    }
-
-    @Command(name = "pats", description = "Manage personal access tokens.", subcommands = Pats.Create.class)
-    static final class Pats extends Group {
-
-        @Command(name = "create", description = "Create a PAT with scope All; prints it alone on the last line.")
-        static final class Create implements Callable<Integer> {
-            @CommandLine.Mixin
-            Storage storage = new Storage();
-
-            @Option(names = "--user", required = true, paramLabel = "USER_ID")
-            String userId;
-
-            @Option(names = "--description", defaultValue = "Created from the command line")
-            String description;
-
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-
-            @Override
-            public Integer call() {
-                java.io.PrintWriter out = spec.commandLine().getOut();
-                try (Clavis clavis = Clavis.create(storage.config())) {
-                    if (clavis.users().find(userId).isEmpty()) {
-                        throw new IllegalArgumentException("no user '" + userId + "'");
-                    }
-                    KeyService.Issued pat = clavis.keys().create(null, userId, List.of(new KeyService.KeyDraft(
-                            CredentialKind.PAT, description, List.of(), List.of(), "", "", null))).get(0);
-                    out.println("Created personal access token " + pat.credential().publicId() + " for " + userId
-                            + ". It is shown once; keep it secret:");
-                    out.println(pat.secret().reveal());
-                }
-                return 0;
-            }
-        }
     }
 }

@@ -12,6 +12,7 @@ import dev.clavis.db.RevocationFeed;
 import dev.clavis.keys.KeyService;
 import dev.clavis.keys.KeyStore;
 import dev.clavis.protocol.MethodTable;
+import dev.clavis.users.UserAdministration;
 import dev.clavis.users.UserService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,6 +44,7 @@ public final class Services implements AutoCloseable {
     final KeyStore keyStore;
     final Authenticator authenticator;
     final UserService users;
+    final UserAdministration administration;
     final AppService apps;
     final KeyService keys;
 
@@ -64,7 +66,9 @@ public final class Services implements AutoCloseable {
         this.apps = new AppService(database.jdbi(), keys, revocations, clock);
         revocations.subscribe(authenticator::revoke);
         revocations.subscribe(apps::revoke);
-        this.users = new UserService(database.jdbi(), new PasswordHasher(), clock);
+        PasswordHasher hasher = new PasswordHasher();
+        this.users = new UserService(database.jdbi(), hasher, clock);
+        this.administration = new UserAdministration(database.jdbi(), hasher, keys, apps, clock);
     }
 
     /** Opens the database (migrating it) and builds the services on it. */
@@ -82,6 +86,11 @@ public final class Services implements AutoCloseable {
 
     public UserService users() {
         return users;
+    }
+
+    /** Listing, disabling, enabling, resetting and deleting users. */
+    public UserAdministration administration() {
+        return administration;
     }
 
     public AppService apps() {

@@ -34,7 +34,7 @@ class MainTest {
     private Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine();
+        CommandLine cmd = Main.commandLine(java.util.Map.of(), args);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         int exit = cmd.execute(args);

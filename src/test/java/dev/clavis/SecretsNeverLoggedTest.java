@@ -62,12 +62,22 @@ class SecretsNeverLoggedTest {
             root.detachAppender(captured);
         }
 
+        // Every event as both formats write it: the text pattern with its fields, and JSON lines.
+        ch.qos.logback.classic.PatternLayout text = new ch.qos.logback.classic.PatternLayout();
+        text.getInstanceConverterMap().put("fields", dev.clavis.logs.FieldsConverter::new);
+        text.setPattern("%d %-5level %logger - %msg%fields%n%ex");
+        text.setContext(root.getLoggerContext());
+        text.start();
+        dev.clavis.logs.JsonLines json = new dev.clavis.logs.JsonLines();
+        json.setContext(root.getLoggerContext());
+        json.start();
         List<String> lines = new ArrayList<>();
         for (ILoggingEvent event : captured.list) {
-            lines.add(event.getFormattedMessage());
+            lines.add(text.doLayout(event));
+            lines.add(json.doLayout(event));
             if (event.getThrowableProxy() != null) lines.add(ThrowableProxyUtil.asString(event.getThrowableProxy()));
-            lines.add(event.getMDCPropertyMap().toString());
         }
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"logger\":\"clavis.audit\"")), "credential events were audited");
         assertTrue(lines.stream().filter(l -> l.contains("req_id=")).count() >= 12, "one line per request was logged");
         for (String secret : secrets) {
             for (String line : lines) assertFalse(line.contains(secret), "a secret leaked into: " + line);

@@ -2,6 +2,7 @@ package dev.clavis.apps;
 
 import com.clarifai.grpc.api.status.StatusCode;
 import dev.clavis.auth.RevocableCache;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.clavis.auth.Revocation;
 import dev.clavis.auth.Revocations;
 import dev.clavis.auth.Secrets;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** The rules for apps: valid ids, one owner, an {@code All} key with every new app. */
@@ -124,13 +126,26 @@ public final class AppService {
         });
     }
 
+    /** Every app, or one user's (the administrator's listing). */
+    public List<App> listEvery(Optional<String> ownerId) {
+        return jdbi.onDemand(AppStore.class).listEvery(ownerId.orElse(""));
+    }
+
     /** Deletes an app and its keys; the keys stop working on the next request. */
     public void delete(String ownerId, String appId) {
-        jdbi.useTransaction(h -> {
-            h.attach(KeyStore.class).deleteForApp(ownerId, appId);
-            if (h.attach(AppStore.class).delete(ownerId, appId) == 0) throw notFound(appId);
-            revocations.record(h, new Revocation.App(ownerId, appId));
-        });
+        jdbi.useTransaction(h -> delete(h, ownerId, appId));
+    }
+
+    /** The same inside a larger change (a user being deleted). */
+    public void delete(Handle h, String ownerId, String appId) {
+        h.attach(KeyStore.class).deleteForApp(ownerId, appId);
+        if (h.attach(AppStore.class).delete(ownerId, appId) == 0) throw notFound(appId);
+        revocations.record(h, new Revocation.App(ownerId, appId));
+    }
+
+    /** The app cache's size and hit ratio. */
+    public void bindTo(MeterRegistry registry) {
+        cache.bindTo(registry, "apps");
     }
 
     /** Drops what a committed change revoked from the app cache. */

@@ -25,6 +25,10 @@ public interface AppStore {
     @SqlQuery("SELECT * FROM apps WHERE user_id = :userId AND id = :id")
     Optional<App> find(String userId, String id);
 
+    /** Every app, or one user's, for the administrator: by owner, oldest first. */
+    @SqlQuery("SELECT * FROM apps WHERE :userId = '' OR user_id = :userId ORDER BY user_id, created_at, id")
+    List<App> listEvery(String userId);
+
     /** A user's apps, newest first; {@code publicOnly} for someone else looking. */
     @SqlQuery("""
             SELECT * FROM apps

@@ -5,9 +5,13 @@ import dev.clavis.protocol.ApiException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -21,21 +25,71 @@ import java.util.function.Function;
 public final class Authenticator {
     private static final String MALFORMED =
             "Empty or malformed authorization header. Please provide an API key or session token.";
+    private static final String EXPIRED_DETAILS = "API key has expired.";
 
     private final Function<String, Optional<Credential>> byHash;
     private final Clock clock;
     private final RevocableCache<String, Credential> cache;
     private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
+    /** Accepted credentials, and refusals by reason; see {@link #bindTo}. */
+    private final Map<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
+
+    /** How an authentication ended: the metric's labels. */
+    private enum Outcome {
+        ACCEPTED("accepted", "ok"),
+        MALFORMED("refused", "malformed"), INVALID("refused", "invalid"),
+        UNKNOWN("refused", "unknown"), EXPIRED("refused", "expired");
+
+        final String result;
+        final String detail;
+
+        Outcome(String result, String detail) {
+            this.result = result;
+            this.detail = detail;
+        }
+    }
 
     public Authenticator(Function<String, Optional<Credential>> byHash, Clock clock) {
         this.byHash = byHash;
         this.clock = clock;
+        for (Outcome outcome : Outcome.values()) outcomes.put(outcome, new LongAdder());
+
         // Ten minutes bound staleness should a revocation ever be missed; revocation itself is
         // explicit (see revoke).
         this.cache = new RevocableCache<>(100_000, Duration.ofMinutes(10));
     }
 
     public Caller authenticate(CredentialHeaders headers) {
+        try {
+            Caller caller = check(headers);
+            outcomes.get(Outcome.ACCEPTED).increment();
+            return caller;
+        } catch (ApiException refused) {
+            outcomes.get(switch (refused.code()) {
+                case CONN_KEY_INVALID -> Outcome.INVALID;
+                case CONN_KEY_NOT_FOUND -> refused.details().equals(EXPIRED_DETAILS) ? Outcome.EXPIRED : Outcome.UNKNOWN;
+                default -> Outcome.MALFORMED;
+            }).increment();
+            throw refused;
+        }
+    }
+
+    /**
+     * Authentications as {@code clavis_authentications_total{result, detail}} (accepted; refused
+     * as malformed, invalid, unknown or expired) and the credential cache's statistics, whose
+     * hits and misses say how many were answered from memory ({@code cache="credentials"}).
+     */
+    public void bindTo(MeterRegistry registry) {
+        for (Outcome outcome : Outcome.values()) {
+            FunctionCounter.builder("clavis.authentications", outcomes.get(outcome), LongAdder::sum)
+                    .description("Credentials checked, by result and where they were found or why refused")
+                    .tag("result", outcome.result).tag("detail", outcome.detail)
+                    .register(registry);
+        }
+        cache.bindTo(registry, "credentials");
+    }
+
+    private Caller check(CredentialHeaders headers) {
         if (headers.values() > 1) {
             throw ApiException.missingCredential("Send one credential in one header; this request carries "
                     + headers.values() + " (Authorization and X-Clarifai-Session-Token values together).");
@@ -62,7 +116,7 @@ public final class Authenticator {
                 .orElseThrow(() -> new ApiException(StatusCode.CONN_KEY_NOT_FOUND, "API key not found."));
         Instant now = clock.instant();
         if (credential.expiredAt(now)) {
-            throw new ApiException(StatusCode.CONN_KEY_NOT_FOUND, "API key has expired.");
+            throw new ApiException(StatusCode.CONN_KEY_NOT_FOUND, EXPIRED_DETAILS);
         }
         // To the second is all "last used" says; not writing the same entry from every request
         // spares the threads of a busy key from queueing on it.

@@ -2,6 +2,8 @@ package dev.clavis.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -27,7 +29,7 @@ public final class RevocableCache<K, V> {
 
     /** @param staleness how long an entry may live at most, should a revocation ever be missed */
     public RevocableCache(long maximumSize, Duration staleness) {
-        this.cache = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(staleness).build();
+        this.cache = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(staleness).recordStats().build();
     }
 
     /** The cached value, or what {@code loader} reads from storage (absence is not cached). */
@@ -61,5 +63,10 @@ public final class RevocableCache<K, V> {
 
     public long size() {
         return cache.estimatedSize();
+    }
+
+    /** Size, hits, misses and evictions as Caffeine counts them, tagged {@code cache=name}. */
+    public void bindTo(MeterRegistry registry, String name) {
+        CaffeineCacheMetrics.monitor(registry, cache, name);
     }
 }

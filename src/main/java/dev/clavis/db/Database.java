@@ -2,6 +2,10 @@ package dev.clavis.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -12,10 +16,13 @@ public final class Database implements AutoCloseable {
     private final String jdbcUrl;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
+    /** The newest migration this code knows, applied when the database was opened. */
+    private final String schemaVersion;
 
-    private Database(String jdbcUrl, HikariDataSource dataSource) {
+    private Database(String jdbcUrl, HikariDataSource dataSource, String schemaVersion) {
         this.jdbcUrl = jdbcUrl;
         this.dataSource = dataSource;
+        this.schemaVersion = schemaVersion;
         this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
     }
 
@@ -38,7 +45,7 @@ public final class Database implements AutoCloseable {
         }
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
-            Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
                     // What the two databases spell differently: a byte column, and a key that
@@ -46,13 +53,13 @@ public final class Database implements AutoCloseable {
                     .placeholders(isSqlite(jdbcUrl)
                             ? Map.of("bytes", "BLOB", "serial_key", "INTEGER PRIMARY KEY AUTOINCREMENT")
                             : Map.of("bytes", "BYTEA", "serial_key", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"))
-                    .load()
-                    .migrate();
+                    .load();
+            flyway.migrate();
+            return new Database(jdbcUrl, dataSource, flyway.info().current().getVersion().getVersion());
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
         }
-        return new Database(jdbcUrl, dataSource);
     }
 
     /** Whether the database answers a trivial query now. */
@@ -62,6 +69,34 @@ public final class Database implements AutoCloseable {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether the database answers and still holds the schema this code migrated it to (not,
+     * say, an older copy restored under a running node). One indexed query.
+     */
+    public boolean schemaCurrent() {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM flyway_schema_history WHERE version = :version AND success")
+                .bind("version", schemaVersion).mapTo(Integer.class).one()) == 1;
+    }
+
+    /**
+     * An online, consistent copy of an embedded database ({@code VACUUM INTO}: a snapshot taken
+     * while the server may go on writing). PostgreSQL has its own tools for this.
+     */
+    public void backupTo(Path target) {
+        if (!isSqlite()) {
+            throw new IllegalArgumentException("backup: this database is PostgreSQL; back it up with pg_dump "
+                    + "(e.g. pg_dump -Fc -f clavis.dump DBNAME) and restore with pg_restore");
+        }
+        if (Files.exists(target)) throw new IllegalArgumentException("backup: " + target + " exists; name a new file");
+        jdbi.useHandle(h -> h.execute("VACUUM INTO ?", target.toAbsolutePath().toString()));
+    }
+
+    /** Reports the connection pool's use as HikariCP's standard metrics. */
+    public void bindTo(MeterRegistry registry) {
+        dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     }
 
     public Jdbi jdbi() {

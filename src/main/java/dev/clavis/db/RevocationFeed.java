@@ -1,5 +1,7 @@
 package dev.clavis.db;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -135,6 +137,22 @@ public final class RevocationFeed implements AutoCloseable {
         } while (rows.size() == BATCH);
         lastRead = now;
         return count;
+    }
+
+    /**
+     * How far behind this node may be: the last sequence applied, the seconds since the log was
+     * last read in full, and whether the LISTEN connection is up (PostgreSQL).
+     */
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("clavis.revocation.feed.applied.sequence", this, feed -> feed.applied)
+                .description("Last revocation log sequence applied on this node").register(registry);
+        Gauge.builder("clavis.revocation.feed.read.age", this, feed -> (clock.millis() - feed.lastRead) / 1000.0)
+                .baseUnit("seconds").description("Time since this node last read the revocation log in full")
+                .register(registry);
+        if (postgres) {
+            Gauge.builder("clavis.revocation.feed.listening", this, feed -> feed.listening ? 1 : 0)
+                    .description("1 while the LISTEN connection is up").register(registry);
+        }
     }
 
     /** Whether a LISTEN connection is up (always false on SQLite, which has none). */

@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ public final class InputDownloads {
     private final Images images;
     private final Clock clock;
     private final Executor workers;
+    private final LongAdder failures = new LongAdder();
 
     /** What a download needs to know about its input. */
     public record Pending(String userId, String appId, String id, String kind, String url) {}
@@ -41,6 +43,11 @@ public final class InputDownloads {
 
     public void enqueue(Pending input) {
         workers.execute(() -> download(input));
+    }
+
+    /** Downloads that ended in failure since start (the input is marked failed). */
+    public long failures() {
+        return failures.sum();
     }
 
     public void resumePending() {
@@ -60,8 +67,10 @@ public final class InputDownloads {
                         image.width(), image.height(), clock.millis());
             }
         } catch (MediaRejected e) {
+            failures.increment();
             store.failDownload(input.userId(), input.appId(), input.id(), e.getMessage(), clock.millis());
         } catch (RuntimeException e) {
+            failures.increment();
             log.error("download of input {} failed unexpectedly", input.id(), e);
             store.failDownload(input.userId(), input.appId(), input.id(), "Download failed: internal error.", clock.millis());
         }

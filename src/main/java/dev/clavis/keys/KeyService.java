@@ -120,6 +120,7 @@ public final class KeyService {
         String sealed = store.sealed(key.publicId()).filter(s -> vault.enabled())
                 .orElseThrow(() -> ApiException.badRequest("This key's secret is not kept: it was shown once, when created."));
         store.auditReveal(key.publicId(), userId, address, clock.millis());
+        CredentialAudit.revealed(key, address);
         return vault.open(key.publicId(), sealed);
     }
 
@@ -136,6 +137,7 @@ public final class KeyService {
             session.ifPresent(c -> {
                 store.delete(c.publicId());
                 revocations.record(h, new Revocation.Key(c.publicId()));
+                CredentialAudit.deleted(h, c);
             });
         });
     }
@@ -181,9 +183,11 @@ public final class KeyService {
                 store.update(current.publicId(), description, KeyStore.join(newScopes), KeyStore.join(newEndpoints),
                         expires == null ? null : expires.toEpochMilli());
                 revocations.record(h, new Revocation.Key(current.publicId()));
-                out.add(new Credential(current.publicId(), current.kind(), current.userId(), current.appId(), description,
-                        newScopes, newEndpoints, current.displayPrefix(), current.createdAt(), expires,
-                        current.lastUsedAt()));
+                Credential changed = new Credential(current.publicId(), current.kind(), current.userId(), current.appId(),
+                        description, newScopes, newEndpoints, current.displayPrefix(), current.createdAt(), expires,
+                        current.lastUsedAt());
+                CredentialAudit.updated(h, current, changed);
+                out.add(changed);
             }
             return out;
         });
@@ -195,7 +199,40 @@ public final class KeyService {
             Credential key = find(store, userId, idOrSecret);
             store.delete(key.publicId());
             revocations.record(h, new Revocation.Key(key.publicId()));
+            CredentialAudit.deleted(h, key);
         });
+    }
+
+    /** App keys and PATs of every user, or of one user or app: the administrator's listing. */
+    public List<Credential> listEvery(Optional<String> userId, Optional<String> appId) {
+        return jdbi.onDemand(KeyStore.class).listEvery(userId.orElse(""), appId.orElse(""));
+    }
+
+    /** Deletes a key or PAT by its public id, whoever owns it (the administrator's revoke): like DeleteKey. */
+    public Credential revoke(String publicId) {
+        return jdbi.inTransaction(h -> {
+            KeyStore store = h.attach(KeyStore.class);
+            Credential key = store.find(publicId).filter(k -> k.kind() != CredentialKind.SESSION)
+                    .orElseThrow(() -> ApiException.notFound("Key '" + publicId + "' not found."));
+            store.delete(key.publicId());
+            revocations.record(h, new Revocation.Key(key.publicId()));
+            CredentialAudit.deleted(h, key);
+            return key;
+        });
+    }
+
+    /**
+     * Inside a change to a user (disabled, password reset, deleted): their credentials of these
+     * kinds stop working on every node once it commits; {@code delete} removes them too.
+     */
+    public void revokeAllOf(Handle h, String userId, Set<CredentialKind> kinds, boolean delete, String why) {
+        KeyStore store = h.attach(KeyStore.class);
+        List<Credential> revoked = store.listAllOf(userId).stream().filter(c -> kinds.contains(c.kind())).toList();
+        for (Credential c : revoked) {
+            if (delete) store.delete(c.publicId());
+            revocations.record(h, new Revocation.Key(c.publicId()));
+        }
+        CredentialAudit.revoked(h, revoked, why);
     }
 
     private record Prepared(CredentialKind kind, String userId, String appId, String description, List<String> scopes,
@@ -238,6 +275,7 @@ public final class KeyService {
         }
         Credential credential = new Credential(publicId, p.kind(), p.userId(), p.appId(), p.description(), p.scopes(),
                 p.endpoints(), secret.displayPrefix(), Instant.ofEpochMilli(now.toEpochMilli()), p.expiresAt(), null);
+        CredentialAudit.created(h, credential);
         return new Issued(credential, secret);
     }
 

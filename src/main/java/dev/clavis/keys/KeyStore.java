@@ -45,7 +45,12 @@ public interface KeyStore {
     @SqlQuery("SELECT COUNT(*) FROM secret_reveals WHERE public_id = :publicId")
     int revealCount(String publicId);
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM credentials WHERE secret_hash = :secretHash")
+    /** The credential with this secret, unless its user is disabled. */
+    @SqlQuery("SELECT " + COLUMNS + """
+             FROM credentials c
+            WHERE secret_hash = :secretHash
+              AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = c.user_id AND u.disabled_at IS NOT NULL)
+            """)
     Optional<Credential> findByHash(String secretHash);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM credentials WHERE public_id = :publicId")
@@ -85,6 +90,21 @@ public interface KeyStore {
 
     @SqlUpdate("DELETE FROM credentials WHERE user_id = :userId AND app_id = :appId")
     int deleteForApp(String userId, String appId);
+
+    /** Every credential of a user, sessions too: what a change to the user revokes. */
+    @SqlQuery("SELECT " + COLUMNS + " FROM credentials WHERE user_id = :userId ORDER BY created_at, public_id")
+    List<Credential> listAllOf(String userId);
+
+    /** App keys and PATs (never sessions) of any or one user and app, for the administrator, oldest first. */
+    @SqlQuery("SELECT " + COLUMNS + """
+             FROM credentials
+            WHERE kind <> 'SESSION' AND (:userId = '' OR user_id = :userId) AND (:appId = '' OR app_id = :appId)
+            ORDER BY user_id, created_at, public_id
+            """)
+    List<Credential> listEvery(String userId, String appId);
+
+    @SqlUpdate("DELETE FROM credentials WHERE user_id = :userId")
+    int deleteAllOf(String userId);
 
     @SqlUpdate("DELETE FROM credentials WHERE kind = 'SESSION' AND expires_at <= :now")
     int deleteExpiredSessions(long now);

@@ -2,6 +2,7 @@ package dev.clavis.models;
 
 import com.clarifai.grpc.api.status.StatusCode;
 import dev.clavis.auth.RevocableCache;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.clavis.auth.Revocation;
 import dev.clavis.auth.Revocations;
 import dev.clavis.auth.Secrets;
@@ -105,6 +106,11 @@ public final class ModelService {
     }
 
     /** Drops what a committed change revoked from the model cache. */
+    /** The model-description cache's size and hit ratio. */
+    public void bindTo(MeterRegistry registry) {
+        described.bindTo(registry, "models");
+    }
+
     public void revoke(Revocation revocation) {
         if (revocation instanceof Revocation.Model m) {
             described.revokeWhere(d -> d.model().userId().equals(m.userId()) && d.model().appId().equals(m.appId())

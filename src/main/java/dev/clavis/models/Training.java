@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ public final class Training {
     private final TextEmbedder textEmbedder;
     private final Clock clock;
     private final Executor workers;
+    private final LongAdder failures = new LongAdder();
     private final Revocations revocations;
 
     /** What a trained version stores: one head per kind of input it saw. Either may be null. */
@@ -73,6 +75,11 @@ public final class Training {
         return version;
     }
 
+    /** Trainings that ended without a trained version since start (no data, or an error). */
+    public long failures() {
+        return failures.sum();
+    }
+
     /** Versions left queued or training by a stopped node are trained again. */
     public void resumeUnfinished() {
         ModelStore store = jdbi.onDemand(ModelStore.class);
@@ -85,9 +92,11 @@ public final class Training {
         setStatus(model, version, StatusCode.MODEL_TRAINING_VALUE, "", null, 0, null);
         try {
             Result result = fit(model, version.concepts());
+            if (result.code() != StatusCode.MODEL_TRAINED) failures.increment();
             setStatus(model, version, result.code().getNumber(), result.details(),
                     result.params() == null ? null : GSON.toJson(result.params()), result.inputs(), clock.millis());
         } catch (RuntimeException e) {
+            failures.increment();
             log.error("training {}/{}/{} version {} failed", model.userId(), model.appId(), model.id(), version.id(), e);
             setStatus(model, version, StatusCode.MODEL_TRAINING_FAILED_VALUE, "Training failed: internal error.", null, 0,
                     clock.millis());

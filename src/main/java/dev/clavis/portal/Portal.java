@@ -33,12 +33,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The portal's routes. Every state-changing request is a POST with the session's CSRF token. */
 public final class Portal {
-    private static final Logger audit = LoggerFactory.getLogger("clavis.audit");
 
     private final UserService users;
     private final AppService apps;
@@ -306,12 +303,11 @@ public final class Portal {
         }
     }
 
-    /** An audited "copy": the secret again, for the next page; one log line without it. */
+    /** An audited "copy": the secret again, for the next page (the audit line is the key service's). */
     private void reveal(Context ctx, Caller caller, String what) {
         String publicId = ctx.pathParam("key");
         String address = RestFront.clientAddress(ctx, clients);
         String secret = keys.reveal(caller.userId(), publicId, address).reveal();
-        audit.info("reveal credential={} user={} address={}", publicId, caller.userId(), address);
         flash(ctx, new Flash(what + " shown again; the reveal is recorded.", new NewSecret(what, secret, NewSecret.KEPT)));
     }
 

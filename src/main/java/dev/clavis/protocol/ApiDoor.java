@@ -82,6 +82,11 @@ final class ApiDoor extends Handler.Wrapper {
         }
 
         @Override
+        public String peer() {
+            return Request.getRemoteAddr(request);
+        }
+
+        @Override
         public List<String> headers(String name) {
             return request.getHeaders().getValuesList(name);
         }

@@ -16,21 +16,25 @@ import dev.clavis.auth.Target;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The path every call takes, whichever door it came in by: authenticate, throttle, decode,
  * authorize, find the handler, handle, and turn any failure into the method's own response type
  * with a status.
- * One log line per call, naming the credential by its public id only.
+ * One log line and one timing per call, naming the credential by its public id only.
  */
 public final class Dispatcher {
     private static final Logger log = LoggerFactory.getLogger("clavis.requests");
+    /** The MDC key of the request id, which every log line a call causes carries. */
+    public static final String REQ_ID = "req_id";
     private static final FieldDescriptor BASE_STATUS = BaseResponse.getDescriptor().findFieldByName("status");
 
     private final Handlers handlers;
     private final Authenticator authenticator;
     private final AccessControl access;
     private final RateLimiter limiter;
+    private final CallMeters meters;
 
     /** A finished call: the response message and the HTTP status a REST reply carries. */
     public record Outcome(Message response, StatusCode code, int httpStatus) {}
@@ -41,64 +45,84 @@ public final class Dispatcher {
         Message decode();
     }
 
-    public Dispatcher(Handlers handlers, Authenticator authenticator, AccessControl access, RateLimiter limiter) {
+    public Dispatcher(Handlers handlers, Authenticator authenticator, AccessControl access, RateLimiter limiter,
+                      CallMeters meters) {
+        this.meters = meters;
         this.handlers = handlers;
         this.authenticator = authenticator;
         this.access = access;
         this.limiter = limiter;
     }
 
-    public Outcome call(RpcMethod method, CredentialHeaders headers, Decoder decoder) {
+    /**
+     * @param door   the front the call came in by
+     * @param client the caller's address, as the door reads it (see {@code net.ClientAddresses})
+     */
+    public Outcome call(Door door, String client, RpcMethod method, CredentialHeaders headers, Decoder decoder) {
         String reqId = RequestIds.next();
         long started = System.nanoTime();
-        String credential = "-";
-        Outcome outcome;
+        // Every line this call causes carries its req_id.
+        MDC.put(REQ_ID, reqId);
         try {
-            Caller caller = null;
-            if (method.authType() != AuthType.NONE) {
-                caller = authenticator.authenticate(headers);
-                credential = caller.publicId();
-                if (!limiter.tryAcquire(caller.publicId())) {
-                    throw new ApiException(StatusCode.CONN_THROTTLED, "Too many requests with this credential; slow down.");
+            Outcome outcome;
+            String credential = "-";
+            try {
+                Caller caller = null;
+                if (method.authType() != AuthType.NONE) {
+                    caller = authenticator.authenticate(headers);
+                    credential = caller.publicId();
+                    if (!limiter.tryAcquire(caller.publicId())) {
+                        throw new ApiException(StatusCode.CONN_THROTTLED, "Too many requests with this credential; slow down.");
+                    }
                 }
+                Message request = decoder.decode();
+                Target target = Target.NONE;
+                if (caller != null) {
+                    target = access.authorize(caller, method, userAppId(method, request));
+                    request = withUserAppId(method, request, target);
+                }
+                // Checked after authorization, so a bad credential is told so even on a method not
+                // built yet (Clarifai's own client tests expect 11008 there).
+                Optional<Handler<Message, Message>> handler = handlers.find(method.name());
+                if (handler.isEmpty()) {
+                    throw new ApiException(StatusCode.NOT_IMPLEMENTED, method.name() + " is not implemented by this server.");
+                }
+                Message response = handler.get().handle(new Call(reqId, method, caller, target), request);
+                outcome = success(method.statusField(), response, reqId);
+            } catch (ApiException e) {
+                outcome = failure(method.responsePrototype(), method.statusField(), e, reqId);
+            } catch (RuntimeException e) {
+                log.error("method {} failed unexpectedly", method.name(), e);
+                outcome = internalError(method.responsePrototype(), method.statusField(), reqId);
             }
-            Message request = decoder.decode();
-            Target target = Target.NONE;
-            if (caller != null) {
-                target = access.authorize(caller, method, userAppId(method, request));
-                request = withUserAppId(method, request, target);
-            }
-            // Checked after authorization, so a bad credential is told so even on a method not
-            // built yet (Clarifai's own client tests expect 11008 there).
-            Optional<Handler<Message, Message>> handler = handlers.find(method.name());
-            if (handler.isEmpty()) {
-                throw new ApiException(StatusCode.NOT_IMPLEMENTED, method.name() + " is not implemented by this server.");
-            }
-            Message response = handler.get().handle(new Call(reqId, method, caller, target), request);
-            outcome = success(method.statusField(), response, reqId);
-        } catch (ApiException e) {
-            outcome = failure(method.responsePrototype(), method.statusField(), e, reqId);
-        } catch (RuntimeException e) {
-            log.error("req_id={} method={} failed unexpectedly", reqId, method.name(), e);
-            outcome = internalError(method.responsePrototype(), method.statusField(), reqId);
+            finished(door, client, method.name(), method.name(), credential, outcome, started);
+            return outcome;
+        } finally {
+            MDC.remove(REQ_ID);
         }
-        logLine(reqId, method.name(), credential, outcome, started);
-        return outcome;
     }
 
     /** A request that never reached a method (unknown path, wrong verb): a bare status. */
-    public Outcome reject(String what, ApiException e) {
+    public Outcome reject(Door door, String client, String what, ApiException e) {
         long started = System.nanoTime();
         String reqId = RequestIds.next();
-        Outcome outcome = failure(BaseResponse.getDefaultInstance(), BASE_STATUS, e, reqId);
-        logLine(reqId, Secrets.redact(what), "-", outcome, started);
-        return outcome;
+        MDC.put(REQ_ID, reqId);
+        try {
+            Outcome outcome = failure(BaseResponse.getDefaultInstance(), BASE_STATUS, e, reqId);
+            // Paths are not a bounded set of names: these share one metric name.
+            finished(door, client, Secrets.redact(what), CallMeters.UNROUTED, "-", outcome, started);
+            return outcome;
+        } finally {
+            MDC.remove(REQ_ID);
+        }
     }
 
     /** A fault outside any method (the front door itself failed): 98004 naming only the req_id. */
     public Outcome fault(String what, Throwable cause) {
         String reqId = RequestIds.next();
-        log.error("req_id={} {} failed unexpectedly", reqId, Secrets.redact(what), cause);
+        try (MDC.MDCCloseable ignored = MDC.putCloseable(REQ_ID, reqId)) {
+            log.error("{} failed unexpectedly", Secrets.redact(what), cause);
+        }
         return internalError(BaseResponse.getDefaultInstance(), BASE_STATUS, reqId);
     }
 
@@ -134,10 +158,21 @@ public final class Dispatcher {
         return request.toBuilder().setField(field, resolved).build();
     }
 
-    private static void logLine(String reqId, String what, String credential, Outcome outcome, long startedNanos) {
+    /** The call's one log line (its fields apart, for the JSON format) and its metrics. */
+    private void finished(Door door, String client, String what, String metricName, String credential, Outcome outcome,
+                          long startedNanos) {
+        long nanos = System.nanoTime() - startedNanos;
+        meters.observe(door, metricName, outcome.code(), nanos);
         if (!log.isInfoEnabled()) return;
-        log.info("req_id={} method={} credential={} code={} http={} ms={}", reqId, what, credential,
-                outcome.code().getNumber(), outcome.httpStatus(), milliseconds(System.nanoTime() - startedNanos));
+        log.atInfo().setMessage("call")
+                .addKeyValue("door", door.label())
+                .addKeyValue("method", what)
+                .addKeyValue("credential", credential)
+                .addKeyValue("code", outcome.code().getNumber())
+                .addKeyValue("http", outcome.httpStatus())
+                .addKeyValue("ms", milliseconds(nanos))
+                .addKeyValue("client", client)
+                .log();
     }
 
     /** Nanoseconds as milliseconds with two decimals, without String.format's cost on every request. */

@@ -4,8 +4,10 @@ import com.clarifai.grpc.api.status.BaseResponse;
 import com.clarifai.grpc.api.status.StatusCode;
 import com.google.protobuf.Message;
 import dev.clavis.auth.CredentialHeaders;
+import dev.clavis.net.ClientAddresses;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.Grpc;
 import io.grpc.HandlerRegistry;
 import io.grpc.KnownLength;
 import io.grpc.Metadata;
@@ -13,7 +15,6 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.ProtoUtils;
@@ -21,6 +22,8 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,7 +39,14 @@ public final class GrpcFront {
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Metadata.Key<String> SESSION_TOKEN =
             Metadata.Key.of("x-clarifai-session-token", Metadata.ASCII_STRING_MARSHALLER);
-    private static final Context.Key<CredentialHeaders> HEADERS = Context.key("clavis-credential-headers");
+    private static final Metadata.Key<String> FORWARDED_FOR =
+            Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Context.Key<Arrival> ARRIVAL = Context.key("clavis-arrival");
+
+    /** What the door learns of a call before its message: credentials and the client's address. */
+    private record Arrival(CredentialHeaders headers, String client) {
+        static final Arrival UNKNOWN = new Arrival(CredentialHeaders.NONE, "-");
+    }
 
     private GrpcFront() {}
 
@@ -51,7 +61,34 @@ public final class GrpcFront {
                     new LenientRequests(method.requestPrototype(), maxMessageBytes), method.grpc().getResponseMarshaller()).build();
             service.addMethod(lenient, handler(method, dispatcher));
         }
-        return ServerInterceptors.intercept(service.build(), new CredentialCapture());
+        return service.build();
+    }
+
+    /**
+     * Reads each call's credentials and client address into its context, for the dispatcher;
+     * install it on the server so that it sees calls to unknown methods too.
+     */
+    public static ServerInterceptor arrivals(ClientAddresses clients) {
+        return new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata metadata,
+                                                              ServerCallHandler<Q, R> next) {
+                CredentialHeaders headers = CredentialHeaders.of(all(metadata, AUTHORIZATION), all(metadata, SESSION_TOKEN));
+                String client = clients.of(peer(call), all(metadata, FORWARDED_FOR));
+                return Contexts.interceptCall(Context.current().withValue(ARRIVAL, new Arrival(headers, client)),
+                        call, metadata, next);
+            }
+        };
+    }
+
+    private static String peer(ServerCall<?, ?> call) {
+        SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        return remote instanceof InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress().getHostAddress() : "-";
+    }
+
+    private static Arrival arrival() {
+        Arrival arrival = ARRIVAL.get();
+        return arrival == null ? Arrival.UNKNOWN : arrival;
     }
 
     /**
@@ -70,7 +107,7 @@ public final class GrpcFront {
                         .setResponseMarshaller(ProtoUtils.marshaller(BaseResponse.getDefaultInstance()))
                         .build();
                 return ServerMethodDefinition.create(any, ServerCalls.asyncBidiStreamingCall(out -> {
-                    answer(out, dispatcher.reject("gRPC " + methodName, new ApiException(StatusCode.NOT_IMPLEMENTED,
+                    answer(out, dispatcher.reject(Door.GRPC, arrival().client(), "gRPC " + methodName, new ApiException(StatusCode.NOT_IMPLEMENTED,
                             methodName + " is not a method this server knows.")).response());
                     return new IgnoreRest<>();
                 }));
@@ -93,8 +130,8 @@ public final class GrpcFront {
     }
 
     private static Message call(Dispatcher dispatcher, RpcMethod method, Object request) {
-        CredentialHeaders headers = HEADERS.get();
-        return dispatcher.call(method, headers == null ? CredentialHeaders.NONE : headers, () -> {
+        Arrival arrival = arrival();
+        return dispatcher.call(Door.GRPC, arrival.client(), method, arrival.headers(), () -> {
             if (request instanceof Refused refused) throw refused.reason();
             return (Message) request;
         }).response();
@@ -152,16 +189,6 @@ public final class GrpcFront {
         @Override
         public InputStream parse(InputStream stream) {
             return stream;
-        }
-    }
-
-    /** Copies the credential metadata into the call's context for the dispatcher. */
-    private static final class CredentialCapture implements ServerInterceptor {
-        @Override
-        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata metadata,
-                                                          ServerCallHandler<Q, R> next) {
-            CredentialHeaders headers = CredentialHeaders.of(all(metadata, AUTHORIZATION), all(metadata, SESSION_TOKEN));
-            return Contexts.interceptCall(Context.current().withValue(HEADERS, headers), call, metadata, next);
         }
     }
 

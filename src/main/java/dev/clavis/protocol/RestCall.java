@@ -16,6 +16,9 @@ interface RestCall {
     /** Query parameters, decoded, in the order sent. */
     Map<String, List<String>> queryParams();
 
+    /** The address of the connection's other end: the client, or a proxy in front of it. */
+    String peer();
+
     /** Every value of a request header. */
     List<String> headers(String name);
 

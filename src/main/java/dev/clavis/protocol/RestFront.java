@@ -37,8 +37,11 @@ public final class RestFront {
     private final int maxBodyBytes;
     /** Web origins whose pages may call the API (see {@link Cors}). */
     private final List<String> corsOrigins;
+    private final ClientAddresses clients;
 
-    public RestFront(MethodTable table, Dispatcher dispatcher, JsonCodec json, int maxBodyBytes, List<String> corsOrigins) {
+    public RestFront(MethodTable table, Dispatcher dispatcher, JsonCodec json, int maxBodyBytes, List<String> corsOrigins,
+                     ClientAddresses clients) {
+        this.clients = clients;
         this.corsOrigins = List.copyOf(corsOrigins);
         this.table = table;
         this.dispatcher = dispatcher;
@@ -87,7 +90,7 @@ public final class RestFront {
         app.error(404, ctx -> {
             String type = ctx.res().getContentType();
             if (type != null && type.startsWith("text/html")) return; // a page that says what is missing
-            reply(ctx, dispatcher.reject(ctx.method() + " " + ctx.path(),
+            reply(ctx, dispatcher.reject(Door.REST, clientAddress(ctx, clients), ctx.method() + " " + ctx.path(),
                     ApiException.notFound("No such path: check the url of your request.")));
         });
     }
@@ -153,18 +156,19 @@ public final class RestFront {
 
     private Dispatcher.Outcome route(RestCall call) {
         String verb = call.verb();
+        String client = clients.of(call.peer(), call.headers("X-Forwarded-For"));
         Optional<List<String>> segments = PathTemplate.segments(call.path());
         Optional<MethodTable.Match> match = segments.flatMap(s -> table.route(verb, s));
         if (match.isPresent()) {
             MethodTable.Match m = match.get();
             CredentialHeaders credentials = CredentialHeaders.of(call.headers("Authorization"), call.headers("X-Clarifai-Session-Token"));
-            return dispatcher.call(m.method(), credentials, () -> decode(call, m));
+            return dispatcher.call(Door.REST, client, m.method(), credentials, () -> decode(call, m));
         }
         if (segments.isPresent() && table.pathExists(segments.get())) {
-            return dispatcher.reject(verb + " " + call.path(),
+            return dispatcher.reject(Door.REST, client, verb + " " + call.path(),
                     new ApiException(StatusCode.CONN_METHOD_NOT_ALLOWED, verb + " is not allowed on this path."));
         }
-        return dispatcher.reject(verb + " " + call.path(), ApiException.notFound("No such path: check the url of your request."));
+        return dispatcher.reject(Door.REST, client, verb + " " + call.path(), ApiException.notFound("No such path: check the url of your request."));
     }
 
     private void reply(Context ctx, Dispatcher.Outcome outcome) {

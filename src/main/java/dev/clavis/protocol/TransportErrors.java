@@ -51,6 +51,6 @@ final class TransportErrors extends ErrorHandler {
         };
         String details = clientFault ? "The HTTP request could not be read: " + (reason == null ? "malformed" : reason) + "."
                 : httpStatus == 503 ? "The server is shutting down; send the request again." : "";
-        return json.print(dispatcher.reject("HTTP " + httpStatus, ApiException.sentAs(code, details, httpStatus)).response());
+        return json.print(dispatcher.reject(Door.REST, "-", "HTTP " + httpStatus, ApiException.sentAs(code, details, httpStatus)).response());
     }
 }

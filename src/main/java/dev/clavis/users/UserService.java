@@ -35,9 +35,7 @@ public final class UserService {
         Ids.requireValid("user id", id);
         if (id.equals("me")) throw ApiException.badRequest("'me' is reserved: it stands for the caller.");
         String normalisedEmail = normaliseEmail(email);
-        if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
-            throw ApiException.badRequest("Passwords have " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters.");
-        }
+        requireValidPassword(password);
         String hash = hasher.hash(password);
         long now = clock.millis();
         return jdbi.inTransaction(h -> {
@@ -57,7 +55,10 @@ public final class UserService {
         return jdbi.onDemand(UserStore.class).find(id);
     }
 
-    /** The user whose email and password these are; empty otherwise, whichever was wrong. */
+    /**
+     * The user whose email and password these are; empty otherwise, whichever was wrong (a
+     * disabled user's right password included).
+     */
     public Optional<User> verify(String email, String password) {
         if (email == null || password == null) return Optional.empty();
         String normalised = email.trim().toLowerCase(Locale.ROOT);
@@ -65,6 +66,12 @@ public final class UserService {
         Optional<String> hash = users.findPasswordHash(normalised);
         boolean ok = hasher.verify(password, hash.orElseGet(decoyHash::join));
         return ok && hash.isPresent() ? users.findByEmail(normalised) : Optional.empty();
+    }
+
+    static void requireValidPassword(String password) {
+        if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
+            throw ApiException.badRequest("Passwords have " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters.");
+        }
     }
 
     private static String normaliseEmail(String email) {

@@ -19,7 +19,9 @@ import dev.clavis.db.RevocationFeed;
 import dev.clavis.keys.KeyService;
 import dev.clavis.keys.KeyStore;
 import dev.clavis.keys.ScopeHandlers;
+import dev.clavis.protocol.CallMeters;
 import dev.clavis.protocol.Dispatcher;
+import dev.clavis.protocol.Door;
 import dev.clavis.protocol.Handlers;
 import dev.clavis.protocol.JsonCodec;
 import dev.clavis.protocol.MethodTable;
@@ -63,7 +65,7 @@ public final class VerifyBench {
 
             Dispatcher dispatcher = new Dispatcher(new Handlers().on(V2Grpc.getMyScopesMethod(),
                     new ScopeHandlers(scopes, methods, apps)::myScopes), authenticator, new AccessControl(scopes, apps::find),
-                    new RateLimiter(0));
+                    new RateLimiter(0), CallMeters.unexported());
             JsonCodec json = new JsonCodec(methods);
             RpcMethod myScopes = methods.method("MyScopes").orElseThrow();
             MyScopesRequest request = MyScopesRequest.getDefaultInstance();
@@ -73,7 +75,7 @@ public final class VerifyBench {
                 boolean report = round == 1;
                 measure("verify a cached key", calls, report, () -> authenticator.authenticate(headers));
                 measure("MyScopes dispatch + JSON", calls / 4, report,
-                        () -> json.print(dispatcher.call(myScopes, headers, () -> request).response()));
+                        () -> json.print(dispatcher.call(Door.REST, "127.0.0.1", myScopes, headers, () -> request).response()));
             }
         }
     }

@@ -1,0 +1,48 @@
+package dev.clavis.logs;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import java.util.Iterator;
+import java.util.Locale;
+import org.slf4j.LoggerFactory;
+
+/** The two shapes of log line: {@code text} (logback.xml's pattern) and {@code json} ({@link JsonLines}). */
+public enum LogFormat {
+    TEXT, JSON;
+
+    /** {@code text} or {@code json}, any case. */
+    public static LogFormat parse(String name) {
+        try {
+            return valueOf(name.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("log-format: text or json, got " + name);
+        }
+    }
+
+    /** Switches every appender that writes lines to this format; text is what logback.xml sets. */
+    public void apply() {
+        if (this == TEXT || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) return;
+        for (Logger logger : context.getLoggerList()) {
+            for (Iterator<Appender<ILoggingEvent>> it = logger.iteratorForAppenders(); it.hasNext(); ) {
+                if (it.next() instanceof OutputStreamAppender<ILoggingEvent> appender) useJson(appender, context);
+            }
+        }
+    }
+
+    private static void useJson(OutputStreamAppender<ILoggingEvent> appender, LoggerContext context) {
+        JsonLines layout = new JsonLines();
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setLayout(layout);
+        encoder.start();
+        appender.stop();
+        appender.setEncoder(encoder);
+        appender.start();
+    }
+}
