@@ -404,6 +404,7 @@ public final class Clavis implements AutoCloseable {
     }
 
     private void stopDoors() {
+        log.info("stopping: taking no new calls, giving those in flight up to {}", core.config.shutdownGrace());
         long deadline = System.nanoTime() + core.config.shutdownGrace().toNanos();
         // gRPC first, as it only stops taking calls here; Jetty's stop then closes its connectors
         // and waits for the requests it is serving, while gRPC's finish alongside.

@@ -15,7 +15,7 @@ import org.slf4j.MDC;
 /** What every administrative command does first, and how it asks for a password. */
 public final class Admin {
     /** Where a password comes from when there is no terminal; tests put their own here. */
-    static volatile Supplier<InputStream> stdin = () -> System.in;
+    public static volatile Supplier<InputStream> stdin = () -> System.in;
 
     private Admin() {}
 

@@ -48,8 +48,8 @@ public interface UserStore {
         @Override
         public User map(ResultSet rs, StatementContext ctx) throws SQLException {
             long disabledAt = rs.getLong("disabled_at");
-            return new User(rs.getString("id"), rs.getString("email"), Instant.ofEpochMilli(rs.getLong("created_at")),
-                    rs.wasNull() ? null : Instant.ofEpochMilli(disabledAt));
+            Instant disabled = rs.wasNull() ? null : Instant.ofEpochMilli(disabledAt);
+            return new User(rs.getString("id"), rs.getString("email"), Instant.ofEpochMilli(rs.getLong("created_at")), disabled);
         }
     }
 }
