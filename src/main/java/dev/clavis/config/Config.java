@@ -4,6 +4,7 @@ import dev.clavis.net.Cidr;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -171,42 +172,45 @@ public record Config(
         return grpcTlsCert != null;
     }
 
+    /** This config, or a refusal listing every setting that is wrong, one per line. */
     public Config validate() {
+        List<String> problems = new ArrayList<>();
         if (host == null || host.isBlank() || Cidr.address(host).isEmpty()) {
-            throw new IllegalArgumentException("host: an IP address to listen on, such as 0.0.0.0 or 127.0.0.1, got " + host);
+            problems.add("host: an IP address to listen on, such as 0.0.0.0 or 127.0.0.1, got " + host);
         }
-        requirePort("port", httpPort);
-        requirePort("grpc-port", grpcPort);
-        if (databaseUrl == null && dataDir == null) throw new IllegalArgumentException("data: a directory is required");
+        requirePort(problems, "port", httpPort);
+        requirePort(problems, "grpc-port", grpcPort);
+        if (databaseUrl == null && dataDir == null) problems.add("data: a directory is required");
         if (databaseUrl != null && !databaseUrl.startsWith("jdbc:sqlite:") && !databaseUrl.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("database-url: expected jdbc:sqlite:... or jdbc:postgresql:..., got " + masked(databaseUrl));
+            problems.add("database-url: expected jdbc:sqlite:... or jdbc:postgresql:..., got " + masked(databaseUrl));
         }
         if ((grpcTlsCert == null) != (grpcTlsKey == null)) {
-            throw new IllegalArgumentException("grpc-tls-cert and grpc-tls-key: set both or neither");
+            problems.add("grpc-tls-cert and grpc-tls-key: set both or neither");
         }
-        if (grpcTlsCert != null && (!Files.isReadable(grpcTlsCert) || !Files.isReadable(grpcTlsKey))) {
-            throw new IllegalArgumentException("grpc-tls-cert / grpc-tls-key: files not readable");
+        if (grpcTlsCert != null && grpcTlsKey != null && (!Files.isReadable(grpcTlsCert) || !Files.isReadable(grpcTlsKey))) {
+            problems.add("grpc-tls-cert / grpc-tls-key: files not readable");
         }
-        if (maxBodyBytes < 1024) throw new IllegalArgumentException("max-body-bytes: at least 1024");
-        if (rateLimit < 0) throw new IllegalArgumentException("rate-limit: 0 (off) or more");
-        if (maxImagePixels < 1) throw new IllegalArgumentException("max-image-pixels: at least 1");
+        if (maxBodyBytes < 1024) problems.add("max-body-bytes: at least 1024");
+        if (rateLimit < 0) problems.add("rate-limit: 0 (off) or more");
+        if (maxImagePixels < 1) problems.add("max-image-pixels: at least 1");
         for (String origin : corsOrigins) {
             if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
-                throw new IllegalArgumentException("cors-origins: an origin is scheme://host[:port] or *, got " + origin);
+                problems.add("cors-origins: an origin is scheme://host[:port] or *, got " + origin);
             }
         }
-        if (secretKey != null && secretKey.length != 32) throw new IllegalArgumentException("secret-key: 32 bytes, base64-encoded");
+        if (secretKey != null && secretKey.length != 32) problems.add("secret-key: 32 bytes, base64-encoded");
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
-            throw new IllegalArgumentException("shutdown-grace: zero or more, such as 20s");
+            problems.add("shutdown-grace: zero or more, such as 20s");
         }
         if (sessionLifetime.isNegative() || sessionLifetime.isZero()) {
-            throw new IllegalArgumentException("session lifetime must be positive");
+            problems.add("session lifetime must be positive");
         }
+        if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
         return this;
     }
 
-    private static void requirePort(String name, int port) {
-        if (port < 0 || port > 65535) throw new IllegalArgumentException(name + ": 0 to 65535, got " + port);
+    private static void requirePort(List<String> problems, String name, int port) {
+        if (port < 0 || port > 65535) problems.add(name + ": 0 to 65535, got " + port);
     }
 
     /** A JDBC URL with any password replaced, fit for logs. */

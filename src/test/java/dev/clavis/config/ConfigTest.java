@@ -35,6 +35,14 @@ class ConfigTest {
     }
 
     @Test
+    void every_wrong_setting_is_named_at_once_one_per_line() {
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+                () -> Config.defaults().withPorts(-1, 70000).withLimits(10, -5).validate());
+        assertEquals(java.util.List.of("port: 0 to 65535, got -1", "grpc-port: 0 to 65535, got 70000",
+                "max-body-bytes: at least 1024", "rate-limit: 0 (off) or more"), both.getMessage().lines().toList());
+    }
+
+    @Test
     void database_passwords_never_reach_the_string_form() {
         Config config = Config.defaults().withDatabase(null, "jdbc:postgresql://db/clavis?user=clavis&password=hunter2&ssl=true");
         assertFalse(config.toString().contains("hunter2"), config.toString());
