@@ -2,11 +2,11 @@ package dev.clavis.auth;
 
 import com.clarifai.grpc.api.status.StatusCode;
 import dev.clavis.protocol.ApiException;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +53,6 @@ public final class Authenticator {
         this.byHash = byHash;
         this.clock = clock;
         for (Outcome outcome : Outcome.values()) outcomes.put(outcome, new LongAdder());
-
         // Ten minutes bound staleness should a revocation ever be missed; revocation itself is
         // explicit (see revoke).
         this.cache = new RevocableCache<>(100_000, Duration.ofMinutes(10));

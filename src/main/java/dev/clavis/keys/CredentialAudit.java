@@ -1,6 +1,7 @@
 package dev.clavis.keys;
 
 import dev.clavis.auth.Credential;
+import dev.clavis.logs.AuditLog;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -15,7 +16,7 @@ import org.slf4j.spi.LoggingEventBuilder;
  * logger apart from request logs ({@code --audit-log}).
  */
 final class CredentialAudit {
-    private static final Logger audit = LoggerFactory.getLogger("clavis.audit");
+    private static final Logger audit = LoggerFactory.getLogger(AuditLog.LOGGER);
 
     private CredentialAudit() {}
 

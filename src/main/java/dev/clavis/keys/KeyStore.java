@@ -103,9 +103,6 @@ public interface KeyStore {
             """)
     List<Credential> listEvery(String userId, String appId);
 
-    @SqlUpdate("DELETE FROM credentials WHERE user_id = :userId")
-    int deleteAllOf(String userId);
-
     @SqlUpdate("DELETE FROM credentials WHERE kind = 'SESSION' AND expires_at <= :now")
     int deleteExpiredSessions(long now);
 

@@ -2,9 +2,12 @@ package dev.clavis.logs;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.util.Iterator;
 import java.util.Locale;
@@ -13,6 +16,9 @@ import org.slf4j.LoggerFactory;
 /** The two shapes of log line: {@code text} (logback.xml's pattern) and {@code json} ({@link JsonLines}). */
 public enum LogFormat {
     TEXT, JSON;
+
+    /** The context property logback.xml keeps its text pattern in. */
+    static final String TEXT_PATTERN_PROPERTY = "clavis.text.pattern";
 
     /** {@code text} or {@code json}, any case. */
     public static LogFormat parse(String name) {
@@ -28,21 +34,33 @@ public enum LogFormat {
         if (this == TEXT || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) return;
         for (Logger logger : context.getLoggerList()) {
             for (Iterator<Appender<ILoggingEvent>> it = logger.iteratorForAppenders(); it.hasNext(); ) {
-                if (it.next() instanceof OutputStreamAppender<ILoggingEvent> appender) useJson(appender, context);
+                if (it.next() instanceof OutputStreamAppender<ILoggingEvent> appender) {
+                    appender.stop();
+                    appender.setEncoder(encoder(context));
+                    appender.start();
+                }
             }
         }
     }
 
-    private static void useJson(OutputStreamAppender<ILoggingEvent> appender, LoggerContext context) {
-        JsonLines layout = new JsonLines();
+    /** An encoder, started, that writes lines of this format. */
+    Encoder<ILoggingEvent> encoder(LoggerContext context) {
+        LayoutBase<ILoggingEvent> layout;
+        if (this == JSON) {
+            layout = new JsonLines();
+        } else {
+            PatternLayout pattern = new PatternLayout();
+            pattern.getInstanceConverterMap().put("fields", FieldsConverter::new);
+            String configured = context.getProperty(TEXT_PATTERN_PROPERTY);
+            pattern.setPattern(configured != null ? configured : "%msg%fields%n");
+            layout = pattern;
+        }
         layout.setContext(context);
         layout.start();
         LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
         encoder.setLayout(layout);
         encoder.start();
-        appender.stop();
-        appender.setEncoder(encoder);
-        appender.start();
+        return encoder;
     }
 }

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Which client a request came from. The connection's peer, unless the peer is a proxy the
@@ -23,9 +24,14 @@ public final class ClientAddresses {
      * @param forwardedFor every value of {@code X-Forwarded-For}, in the order received
      */
     public String of(String peer, List<String> forwardedFor) {
+        return of(peer, () -> forwardedFor);
+    }
+
+    /** The same, reading the header only when the peer is a trusted proxy: most requests need not. */
+    public String of(String peer, Supplier<List<String>> forwardedFor) {
         if (!trustedProxy(peer)) return peer;
         List<String> hops = new ArrayList<>();
-        for (String value : forwardedFor) {
+        for (String value : forwardedFor.get()) {
             for (String hop : value.split(",")) hops.add(hop.strip());
         }
         String client = peer;

@@ -74,7 +74,7 @@ public final class GrpcFront {
             public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata metadata,
                                                               ServerCallHandler<Q, R> next) {
                 CredentialHeaders headers = CredentialHeaders.of(all(metadata, AUTHORIZATION), all(metadata, SESSION_TOKEN));
-                String client = clients.of(peer(call), all(metadata, FORWARDED_FOR));
+                String client = clients.of(peer(call), () -> all(metadata, FORWARDED_FOR));
                 return Contexts.interceptCall(Context.current().withValue(ARRIVAL, new Arrival(headers, client)),
                         call, metadata, next);
             }

@@ -140,7 +140,7 @@ public final class RestFront {
 
     /** The client's address, as {@code clients} reads the connection and its forwarding headers. */
     public static String clientAddress(Context ctx, ClientAddresses clients) {
-        return clients.of(ctx.req().getRemoteAddr(), Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
+        return clients.of(ctx.req().getRemoteAddr(), () -> Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
     }
 
     /** One API call, from routing to the written answer; a fault anywhere is a 98004, not a dropped call. */
@@ -156,7 +156,7 @@ public final class RestFront {
 
     private Dispatcher.Outcome route(RestCall call) {
         String verb = call.verb();
-        String client = clients.of(call.peer(), call.headers("X-Forwarded-For"));
+        String client = clients.of(call.peer(), () -> call.headers("X-Forwarded-For"));
         Optional<List<String>> segments = PathTemplate.segments(call.path());
         Optional<MethodTable.Match> match = segments.flatMap(s -> table.route(verb, s));
         if (match.isPresent()) {
