@@ -98,6 +98,7 @@ public final class Clavis implements AutoCloseable {
     private final ServerMetrics metrics;
     private final Readiness readiness;
     private boolean started;
+    private boolean closed;
 
     private Clavis(Services core, InputDownloads downloads, Training training, Javalin http, Server grpc,
                    List<ExecutorService> workers, ServerMetrics metrics, Readiness readiness) {
@@ -386,7 +387,9 @@ public final class Clavis implements AutoCloseable {
      * picked up again at the next start), last-used times are written and the database closed.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         readiness.stopping();
         if (started) stopDoors();
         background.shutdownNow();

@@ -1,14 +1,19 @@
 package dev.clavis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.clavis.auth.CredentialKind;
 import dev.clavis.config.Config;
 import dev.clavis.keys.KeyService;
+import dev.clavis.testing.TestDatabases;
+import dev.clavis.testing.TestServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -137,5 +142,79 @@ class ShutdownTest {
             server.destroyForcibly();
             reader.join(10_000);
         }
+    }
+
+    @Test
+    void stopping_closes_the_port_but_finishes_a_request_already_in_flight() throws Exception {
+        TestServer server = new TestServer(TestDatabases.Kind.SQLITE);
+        server.createUser("alice");
+        server.createApp("alice", "drain", false);
+        String pat = server.pat("alice");
+        int port = server.clavis.httpPort();
+        String body = "{\"inputs\":[{\"id\":\"late\",\"data\":{\"text\":{\"raw\":\"" + "x".repeat(8000) + "\"}}}]}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String listApps = "GET /v2/users/alice/apps HTTP/1.1\r\nHost: x\r\nAuthorization: Key " + pat + "\r\n\r\n";
+        try (Socket socket = new Socket("127.0.0.1", port); Socket keptAlive = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            keptAlive.setSoTimeout(20_000);
+            keptAlive.getOutputStream().write(listApps.getBytes(StandardCharsets.ISO_8859_1));
+            assertTrue(response(keptAlive).startsWith("HTTP/1.1 200"), "a connection kept alive for more");
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v2/users/alice/apps/drain/inputs HTTP/1.1\r\nHost: x\r\nAuthorization: Key " + pat
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(bytes, 0, bytes.length / 2);
+            out.flush();
+            Thread.sleep(100); // the server has the request; its body is still arriving
+
+            Thread stopping = new Thread(server::close);
+            stopping.start();
+            assertTrue(eventually(() -> refused(port)), "the port closed while the request was still in flight");
+            assertTrue(stopping.isAlive(), "stopping waits for the request in flight");
+            // A new request on a connection already open is not taken on: the client is told to
+            // send it again (to another node, or to this one restarted).
+            keptAlive.getOutputStream().write(listApps.getBytes(StandardCharsets.ISO_8859_1));
+            String turnedAway = response(keptAlive);
+            assertTrue(turnedAway.startsWith("HTTP/1.1 503") && turnedAway.contains("\"code\":10030"), turnedAway);
+
+            out.write(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
+            out.flush();
+            String reply = response(socket);
+            assertTrue(reply.startsWith("HTTP/1.1 200"), reply);
+            assertTrue(reply.contains("\"code\":10000"), reply);
+            stopping.join(30_000);
+            assertFalse(stopping.isAlive(), "stopped once the request was answered");
+        } finally {
+            server.close();
+        }
+    }
+
+    /** One response off a connection: its head, and a body of the length it declares. */
+    private static String response(Socket socket) throws java.io.IOException {
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) return head.toString();
+            head.append((char) b);
+        }
+        Matcher length = Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+        int bytes = length.find() ? Integer.parseInt(length.group(1)) : 0;
+        return head + new String(in.readNBytes(bytes), StandardCharsets.UTF_8);
+    }
+
+    private static boolean refused(int port) {
+        try (Socket probe = new Socket("127.0.0.1", port)) {
+            return false;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (long deadline = System.nanoTime() + 5_000_000_000L; System.nanoTime() < deadline; Thread.sleep(10)) {
+            if (condition.getAsBoolean()) return true;
+        }
+        return false;
     }
 }

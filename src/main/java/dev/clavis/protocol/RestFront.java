@@ -69,8 +69,9 @@ public final class RestFront {
                     new EagerContentHandler.RetainedContentLoaderFactory(maxBodyBytes + 1024L, -1, false));
             // And a body slower than this ends with an error rather than tying up buffers for long.
             MinimumDataRateHandler paced = new MinimumDataRateHandler(eager, MIN_READ_BYTES_PER_SECOND, 0);
-            // Counts the requests in flight, so that stopping waits for them; one arriving on a
-            // kept-alive connection meanwhile is told to try again (10030, HTTP 503).
+            // Stopping closes the port and gives requests in flight the stop timeout to finish;
+            // this turns away one arriving meanwhile on a kept-alive connection (10030, HTTP 503),
+            // so that the grace goes to calls already running, not to new ones.
             server.setHandler(new GracefulHandler(paced));
             server.setStopTimeout(shutdownGrace.toMillis());
         });
