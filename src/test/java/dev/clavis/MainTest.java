@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
 import dev.clavis.auth.CredentialKind;
-import dev.clavis.cli.Admin;
+import dev.clavis.cli.Passwords;
 import dev.clavis.auth.Secrets;
 import dev.clavis.config.Config;
 import dev.clavis.testing.TestServer;
@@ -125,7 +125,7 @@ class MainTest {
             assertEquals(0, run("users", "enable", "alice", "--data", d).exit());
             assertEquals(200, get(base + "/v2/users/alice/apps", pat));
 
-            Admin.stdin = () -> new ByteArrayInputStream("a new long password\n".getBytes(StandardCharsets.UTF_8));
+            Passwords.stdin = () -> new ByteArrayInputStream("a new long password\n".getBytes(StandardCharsets.UTF_8));
             Run reset = run("users", "reset-password", "alice", "--data", d);
             assertEquals(0, reset.exit(), reset.err());
             assertTrue(clavis.users().verify("alice@example.com", "a new long password").isPresent());
@@ -134,7 +134,7 @@ class MainTest {
             assertEquals(0, run("users", "delete", "alice", "--data", d).exit());
             assertTrue(eventually(() -> get(base + "/v2/users/alice/apps", pat) == 401), "a deleted user's PAT is refused");
         } finally {
-            Admin.stdin = () -> System.in;
+            Passwords.stdin = () -> System.in;
         }
         assertEquals(List.of("bob"), JsonParser.parseString(run("users", "list", "--json", "--data", d).out()).getAsJsonArray()
                 .asList().stream().map(u -> u.getAsJsonObject().get("id").getAsString()).toList());

@@ -4,8 +4,6 @@ import dev.clavis.Services;
 import dev.clavis.apps.App;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,26 +13,20 @@ import picocli.CommandLine.Option;
 public final class AppCommands extends Group {
 
     @Command(name = "list", description = "Apps: owner, id, name, visibility, created.")
-    static final class ListApps implements Callable<Integer> {
-        @Mixin
-        StorageOptions storage = new StorageOptions();
-
+    static final class ListApps extends AdminCommand {
         @Mixin
         Output output = new Output();
 
         @Option(names = "--user", paramLabel = "USER_ID", description = "Only this user's.")
         String userId;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() {
             List<App> apps;
-            try (Services services = Admin.open(storage)) {
+            try (Services services = openServices()) {
                 apps = services.apps().listEvery(Optional.ofNullable(userId));
             }
-            output.print(spec.commandLine().getOut(), List.of("user", "id", "name", "visibility", "created"),
+            output.print(out(), List.of("user", "id", "name", "visibility", "created"),
                     apps.stream().map(a -> List.of(a.userId(), a.id(), a.name(), a.visibility() == 50 ? "public" : "private",
                             Output.time(a.createdAt()))).toList());
             return 0;

@@ -7,8 +7,6 @@ import dev.clavis.keys.KeyService;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,23 +20,17 @@ public final class CredentialCommands {
     public static final class Pats extends Group {
 
         @Command(name = "create", description = "Create a PAT with scope All; prints it alone on the last line.")
-        static final class Create implements Callable<Integer> {
-            @Mixin
-            StorageOptions storage = new StorageOptions();
-
+        static final class Create extends AdminCommand {
             @Option(names = "--user", required = true, paramLabel = "USER_ID")
             String userId;
 
             @Option(names = "--description", defaultValue = "Created from the command line")
             String description;
 
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-
             @Override
             public Integer call() {
-                PrintWriter out = spec.commandLine().getOut();
-                try (Services services = Admin.open(storage)) {
+                PrintWriter out = out();
+                try (Services services = openServices()) {
                     if (services.users().find(userId).isEmpty()) {
                         throw new IllegalArgumentException("no user '" + userId + "'");
                     }
@@ -58,10 +50,7 @@ public final class CredentialCommands {
 
         @Command(name = "list", description = "App keys and PATs: public id, kind, owner, app, description, scopes, "
                 + "created, last used, expires. Never a secret.")
-        static final class ListKeys implements Callable<Integer> {
-            @Mixin
-            StorageOptions storage = new StorageOptions();
-
+        static final class ListKeys extends AdminCommand {
             @Mixin
             Output output = new Output();
 
@@ -71,16 +60,13 @@ public final class CredentialCommands {
             @Option(names = "--app", paramLabel = "APP_ID", description = "Only this app's keys.")
             String appId;
 
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-
             @Override
             public Integer call() {
                 List<Credential> keys;
-                try (Services services = Admin.open(storage)) {
+                try (Services services = openServices()) {
                     keys = services.keys().listEvery(Optional.ofNullable(userId), Optional.ofNullable(appId));
                 }
-                output.print(spec.commandLine().getOut(),
+                output.print(out(),
                         List.of("id", "kind", "user", "app", "description", "scopes", "created", "last_used", "expires"),
                         keys.stream().map(k -> java.util.Arrays.asList(k.publicId(), k.kind().name(), k.userId(), k.appId(),
                                 k.description(), String.join(" ", k.scopes()), Output.time(k.createdAt()),
@@ -90,23 +76,17 @@ public final class CredentialCommands {
         }
 
         @Command(name = "revoke", description = "Delete a key or PAT by public id: refused on every node at once, as DeleteKey.")
-        static final class Revoke implements Callable<Integer> {
-            @Mixin
-            StorageOptions storage = new StorageOptions();
-
+        static final class Revoke extends AdminCommand {
             @Parameters(index = "0", paramLabel = "KEY_ID", description = "The public id, as keys list shows it.")
             String publicId;
-
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
 
             @Override
             public Integer call() {
                 Credential revoked;
-                try (Services services = Admin.open(storage)) {
+                try (Services services = openServices()) {
                     revoked = services.keys().revoke(publicId);
                 }
-                spec.commandLine().getOut().println("Revoked " + revoked.kind().name() + " " + revoked.publicId()
+                out().println("Revoked " + revoked.kind().name() + " " + revoked.publicId()
                         + " of " + revoked.userId());
                 return 0;
             }

@@ -2,10 +2,7 @@ package dev.clavis.cli;
 
 import dev.clavis.Services;
 import dev.clavis.users.User;
-import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,19 +15,9 @@ import picocli.CommandLine.Parameters;
 public final class UserCommands extends Group {
 
     /** One user named by id, and the database. */
-    abstract static class OnUser implements Callable<Integer> {
-        @Mixin
-        StorageOptions storage = new StorageOptions();
-
+    abstract static class OnUser extends AdminCommand {
         @Parameters(index = "0", paramLabel = "USER_ID")
         String userId;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
     }
 
     @Command(name = "create", description = "Create a user who can sign in. Without --password, the password is "
@@ -45,8 +32,8 @@ public final class UserCommands extends Group {
 
         @Override
         public Integer call() {
-            String chosen = password != null ? password : Admin.readPassword("Password for " + userId);
-            try (Services services = Admin.open(storage)) {
+            String chosen = password != null ? password : Passwords.readPassword("Password for " + userId);
+            try (Services services = openServices()) {
                 services.users().create(userId, email, chosen);
             }
             out().println("Created user " + userId);
@@ -55,23 +42,17 @@ public final class UserCommands extends Group {
     }
 
     @Command(name = "list", description = "List users (id, email, created, disabled).")
-    static final class ListUsers implements Callable<Integer> {
-        @Mixin
-        StorageOptions storage = new StorageOptions();
-
+    static final class ListUsers extends AdminCommand {
         @Mixin
         Output output = new Output();
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
             List<User> users;
-            try (Services services = Admin.open(storage)) {
+            try (Services services = openServices()) {
                 users = services.administration().list();
             }
-            output.print(spec.commandLine().getOut(), List.of("id", "email", "created", "disabled"),
+            output.print(out(), List.of("id", "email", "created", "disabled"),
                     users.stream().map(u -> List.of(u.id(), u.email(), Output.time(u.createdAt()),
                             u.disabled() ? Output.time(u.disabledAt()) : "no")).toList());
             return 0;
@@ -83,7 +64,7 @@ public final class UserCommands extends Group {
     static final class Disable extends OnUser {
         @Override
         public Integer call() {
-            try (Services services = Admin.open(storage)) {
+            try (Services services = openServices()) {
                 services.administration().disable(userId);
             }
             out().println("Disabled user " + userId);
@@ -95,7 +76,7 @@ public final class UserCommands extends Group {
     static final class Enable extends OnUser {
         @Override
         public Integer call() {
-            try (Services services = Admin.open(storage)) {
+            try (Services services = openServices()) {
                 services.administration().enable(userId);
             }
             out().println("Enabled user " + userId);
@@ -112,8 +93,8 @@ public final class UserCommands extends Group {
 
         @Override
         public Integer call() {
-            String chosen = password != null ? password : Admin.readPassword("New password for " + userId);
-            try (Services services = Admin.open(storage)) {
+            String chosen = password != null ? password : Passwords.readPassword("New password for " + userId);
+            try (Services services = openServices()) {
                 services.administration().resetPassword(userId, chosen);
             }
             out().println("Reset the password of " + userId + "; their sessions have ended");
@@ -125,7 +106,7 @@ public final class UserCommands extends Group {
     static final class Delete extends OnUser {
         @Override
         public Integer call() {
-            try (Services services = Admin.open(storage)) {
+            try (Services services = openServices()) {
                 services.administration().delete(userId);
             }
             out().println("Deleted user " + userId);

@@ -1,7 +1,5 @@
 package dev.clavis.cli;
 
-import dev.clavis.Services;
-import dev.clavis.logs.LogOutput;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -10,21 +8,13 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
-import org.slf4j.MDC;
 
-/** What every administrative command does first, and how it asks for a password. */
-public final class Admin {
+/** How an administrative command asks for a password. */
+public final class Passwords {
     /** Where a password comes from when there is no terminal; tests put their own here. */
     public static volatile Supplier<InputStream> stdin = () -> System.in;
 
-    private Admin() {}
-
-    /** The database and services, with log lines (the audit's among them, marked door=cli) on standard error. */
-    static Services open(StorageOptions storage) {
-        LogOutput.toStandardError();
-        MDC.put("door", "cli");
-        return Services.open(storage.config());
-    }
+    private Passwords() {}
 
     /**
      * A password typed at the terminal (not echoed, asked twice), or the first line of standard

@@ -1,0 +1,29 @@
+package dev.clavis.cli;
+
+import dev.clavis.Services;
+import dev.clavis.logs.LogOutput;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.slf4j.MDC;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+
+/** What every administrative command has: the database options, the services on them, its own output. */
+abstract class AdminCommand implements Callable<Integer> {
+    @Mixin
+    StorageOptions storage = new StorageOptions();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The database and services, with log lines (the audit's among them, marked door=cli) on standard error. */
+    Services openServices() {
+        LogOutput.toStandardError();
+        MDC.put("door", "cli");
+        return Services.open(storage.config());
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+}
