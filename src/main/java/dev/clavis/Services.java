@@ -31,7 +31,7 @@ public final class Services implements AutoCloseable {
      * How often each node reads the revocation log whatever it hears: the bound on how long a
      * revoked key may still work on another node should every notification be lost.
      */
-    static final Duration REVOCATION_POLL = Duration.ofMillis(500);
+    private static final Duration REVOCATION_POLL = Duration.ofMillis(500);
     private static final Duration REVOCATION_LOG_RETENTION = Duration.ofHours(1);
 
     final Config config;

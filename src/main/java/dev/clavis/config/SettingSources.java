@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class SettingSources implements CommandLine.IDefaultValueProvider {
             throw new IllegalArgumentException("config: cannot read " + path + " (" + e.getMessage() + ")");
         }
         List<String> problems = new ArrayList<>();
-        Map<String, String> values = new java.util.HashMap<>();
+        Map<String, String> values = new HashMap<>();
         for (String name : new TreeSet<>(properties.stringPropertyNames())) {
             if (!known.contains(name)) {
                 problems.add("config " + path + ": unknown setting '" + name + "'");
@@ -67,7 +68,7 @@ public final class SettingSources implements CommandLine.IDefaultValueProvider {
     }
 
     /** The environment variable a setting reads. */
-    public static String environmentName(String setting) {
+    private static String environmentName(String setting) {
         return ENVIRONMENT_NAMES.getOrDefault(setting, "CLAVIS_" + setting.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 

@@ -3,6 +3,7 @@ package dev.clavis.ops;
 import com.google.gson.JsonObject;
 import dev.clavis.db.Database;
 import dev.clavis.db.RevocationFeed;
+import io.grpc.BindableService;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.util.LinkedHashMap;
@@ -64,7 +65,7 @@ public final class Readiness {
     }
 
     /** The standard {@code grpc.health.v1.Health} service, reporting what {@link #publish} last found. */
-    public io.grpc.BindableService healthService() {
+    public BindableService healthService() {
         return health.getHealthService();
     }
 

@@ -27,6 +27,7 @@ import dev.clavis.protocol.Page;
 import dev.clavis.testing.MutableClock;
 import dev.clavis.testing.TestDatabases;
 import dev.clavis.testing.TestImages;
+import dev.clavis.users.UserAdministration;
 import dev.clavis.users.UserService;
 import dev.clavis.users.UserStore;
 import java.nio.file.Path;
@@ -55,6 +56,8 @@ abstract class StoreContractTest {
     private KeyService keys;
     private AppService apps;
     private UserService users;
+    private UserAdministration administration;
+    private Authenticator authenticator;
     private InputService inputs;
     private InputDownloads downloads;
     private ExecutorService downloadWorkers;
@@ -65,7 +68,7 @@ abstract class StoreContractTest {
     void openFreshDatabase() {
         database = Database.open(TestDatabases.url(kind(), tempDir));
         jdbi = database.jdbi();
-        Authenticator authenticator = new Authenticator(h -> jdbi.onDemand(KeyStore.class).findByHash(h), clock);
+        authenticator = new Authenticator(h -> jdbi.onDemand(KeyStore.class).findByHash(h), clock);
         Revocations revocations = new Revocations(new RevocationFeed(database, clock, Duration.ofSeconds(1), Duration.ofHours(1)));
         revocations.subscribe(authenticator::revoke);
         byte[] masterKey = new byte[32];
@@ -74,6 +77,7 @@ abstract class StoreContractTest {
                 dev.clavis.auth.SecretVault.of(masterKey));
         apps = new AppService(jdbi, keys, revocations, clock);
         users = new UserService(jdbi, new PasswordHasher(), clock);
+        administration = new UserAdministration(jdbi, new PasswordHasher(), keys, apps, clock);
         Images images = new Images(1_000_000);
         downloadWorkers = Executors.newSingleThreadExecutor();
         downloads = new InputDownloads(jdbi, new UrlFetcher(1024, Duration.ofSeconds(1), 0, Set.of()), images,
@@ -86,6 +90,52 @@ abstract class StoreContractTest {
     void close() {
         downloadWorkers.shutdownNow();
         database.close();
+    }
+
+    @Test
+    void an_administrator_disables_enables_resets_and_deletes_a_user_and_their_credentials_follow() {
+        String pat = keys.create(null, "alice", List.of(new KeyService.KeyDraft(CredentialKind.PAT, "pat", List.of(),
+                List.of(), "", "", null))).get(0).secret().reveal();
+        String appKey = apps.create("alice", List.of(new AppService.AppDraft("owned", "Owned", "", App.PRIVATE, null)))
+                .get(0).key().secret().reveal();
+        String session = keys.createSession("alice").secret().reveal();
+        users.create("bob", "bob@example.com", "correct horse");
+        assertEquals(List.of("alice", "bob"), administration.list().stream().map(dev.clavis.users.User::id).toList(),
+                "people only, not the system user");
+        assertEquals(List.of(CredentialKind.PAT, CredentialKind.APP_KEY),
+                keys.listEvery(Optional.of("alice"), Optional.empty()).stream().map(Credential::kind).toList());
+        assertEquals(1, keys.listEvery(Optional.empty(), Optional.of("owned")).size());
+        for (String secret : List.of(pat, appKey, session)) authenticate(secret); // cached
+
+        administration.disable("alice");
+        assertTrue(administration.list().get(0).disabled());
+        for (String secret : List.of(pat, appKey, session)) {
+            assertEquals(11009, assertThrows(ApiException.class, () -> authenticate(secret)).code().getNumber());
+        }
+        assertEquals(Optional.empty(), users.verify("alice@example.com", "correct horse"));
+
+        administration.enable("alice");
+        for (String secret : List.of(pat, appKey, session)) authenticate(secret);
+        administration.resetPassword("alice", "a brand new password");
+        assertEquals(11009, assertThrows(ApiException.class, () -> authenticate(session)).code().getNumber(), "sessions end");
+        authenticate(pat);
+        assertEquals("alice", users.verify("alice@example.com", "a brand new password").orElseThrow().id());
+
+        administration.delete("alice");
+        for (String secret : List.of(pat, appKey)) {
+            assertEquals(11009, assertThrows(ApiException.class, () -> authenticate(secret)).code().getNumber());
+        }
+        assertEquals(Optional.empty(), jdbi.onDemand(UserStore.class).find("alice"));
+        assertEquals(List.of(), apps.listEvery(Optional.of("alice")));
+        assertEquals(List.of(), keys.listEvery(Optional.of("alice"), Optional.empty()));
+        assertEquals(404, assertThrows(ApiException.class, () -> administration.delete("clavis")).httpStatus(),
+                "the system user is not a person to delete");
+        assertTrue(jdbi.onDemand(AppStore.class).find("clavis", "main").isPresent(), "and nothing of it went");
+    }
+
+    private void authenticate(String secret) {
+        boolean session = dev.clavis.auth.Secrets.kindOf(secret).orElseThrow() == CredentialKind.SESSION;
+        authenticator.authenticate(new dev.clavis.auth.CredentialHeaders(session ? null : "Key " + secret, session ? secret : null));
     }
 
     @Test
