@@ -177,7 +177,7 @@ public final class Clavis implements AutoCloseable {
         RestFront rest = new RestFront(methods, dispatcher, json, config.maxBodyBytes(), config.corsOrigins(), clients);
         // Five failures per account, twenty per address, per quarter of an hour: portal and API alike.
         SignInThrottle signIns = new SignInThrottle(5, 20, Duration.ofMinutes(15));
-        LoginEndpoint login = new LoginEndpoint(users, keys, rest, signIns, clients);
+        LoginEndpoint login = new LoginEndpoint(users, keys, rest, dispatcher, signIns, clients);
         Portal portal = new Portal(users, apps, keys, scopes, authenticator, signIns, config.sessionLifetime(),
                 config.portalSignup(), clients);
         // Every route is known before the server starts (Javalin 7 takes them with its config).

@@ -158,6 +158,15 @@ public final class Dispatcher {
         return request.toBuilder().setField(field, resolved).build();
     }
 
+    /**
+     * The log line and timing of a call answered outside the method table ({@code POST /v2/login}),
+     * so that it reads and counts like every other; the caller holds {@code reqId} in the MDC.
+     */
+    public void record(Door door, String client, String method, String credential, StatusCode code, int httpStatus,
+                       long startedNanos) {
+        finished(door, client, method, method, credential, new Outcome(null, code, httpStatus), startedNanos);
+    }
+
     /** The call's one log line (its fields apart, for the JSON format) and its metrics. */
     private void finished(Door door, String client, String what, String metricName, String credential, Outcome outcome,
                           long startedNanos) {

@@ -8,14 +8,14 @@ import com.google.gson.JsonParser;
 import dev.clavis.keys.KeyService;
 import dev.clavis.net.ClientAddresses;
 import dev.clavis.protocol.ApiException;
+import dev.clavis.protocol.Dispatcher;
+import dev.clavis.protocol.Door;
 import dev.clavis.protocol.RequestIds;
 import dev.clavis.protocol.RestFront;
 import dev.clavis.protocol.Statuses;
 import io.javalin.http.Context;
-import java.util.Locale;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * {@code POST /v2/login} with {@code {"email","password"}}: answers {@code {"status",
@@ -23,17 +23,19 @@ import org.slf4j.LoggerFactory;
  * email and a wrong password get the same answer; repeated failures are throttled like the portal's.
  */
 public final class LoginEndpoint {
-    private static final Logger log = LoggerFactory.getLogger("clavis.requests");
     /** An email and a password: a sign-in larger than this is not one. */
     private static final int MAX_BODY_BYTES = 4096;
 
     private final UserService users;
     private final KeyService keys;
     private final RestFront rest;
+    private final Dispatcher dispatcher;
     private final SignInThrottle throttle;
     private final ClientAddresses clients;
 
-    public LoginEndpoint(UserService users, KeyService keys, RestFront rest, SignInThrottle throttle, ClientAddresses clients) {
+    public LoginEndpoint(UserService users, KeyService keys, RestFront rest, Dispatcher dispatcher, SignInThrottle throttle,
+                         ClientAddresses clients) {
+        this.dispatcher = dispatcher;
         this.clients = clients;
         this.users = users;
         this.keys = keys;
@@ -44,32 +46,36 @@ public final class LoginEndpoint {
     public void handle(Context ctx) {
         long started = System.nanoTime();
         String reqId = RequestIds.next();
+        String address = RestFront.clientAddress(ctx, clients);
         JsonObject reply = new JsonObject();
         StatusCode code;
         int http;
+        MDC.put(Dispatcher.REQ_ID, reqId);
         try {
-            JsonObject body = parse(rest.body(ctx, MAX_BODY_BYTES));
-            String email = string(body, "email");
-            String address = RestFront.clientAddress(ctx, clients);
-            if (!throttle.allowed(email, address)) {
-                throw new ApiException(StatusCode.CONN_THROTTLED, "Too many sign-in attempts; wait a few minutes and try again.");
+            try {
+                JsonObject body = parse(rest.body(ctx, MAX_BODY_BYTES));
+                String email = string(body, "email");
+                if (!throttle.allowed(email, address)) {
+                    throw new ApiException(StatusCode.CONN_THROTTLED, "Too many sign-in attempts; wait a few minutes and try again.");
+                }
+                Optional<User> verified = users.verify(email, string(body, "password"));
+                if (verified.isEmpty()) throttle.failed(email, address);
+                User user = verified.orElseThrow(() -> new ApiException(StatusCode.CONN_CREDENTIALS_INVALID, "Wrong email or password."));
+                reply.addProperty("v2_user_id", user.id());
+                reply.addProperty("session_token", keys.createSession(user.id()).secret().reveal());
+                code = StatusCode.SUCCESS;
+                http = 200;
+                reply.add("status", status(code, "", reqId));
+            } catch (ApiException e) {
+                code = e.code();
+                http = e.httpStatus();
+                reply.add("status", status(code, e.details(), reqId));
             }
-            Optional<User> verified = users.verify(email, string(body, "password"));
-            if (verified.isEmpty()) throttle.failed(email, address);
-            User user = verified.orElseThrow(() -> new ApiException(StatusCode.CONN_CREDENTIALS_INVALID, "Wrong email or password."));
-            reply.addProperty("v2_user_id", user.id());
-            reply.addProperty("session_token", keys.createSession(user.id()).secret().reveal());
-            code = StatusCode.SUCCESS;
-            http = 200;
-            reply.add("status", status(code, "", reqId));
-        } catch (ApiException e) {
-            code = e.code();
-            http = e.httpStatus();
-            reply.add("status", status(code, e.details(), reqId));
+            RestFront.write(ctx, http, reply.toString());
+            dispatcher.record(Door.REST, address, "Login", "-", code, http, started);
+        } finally {
+            MDC.remove(Dispatcher.REQ_ID);
         }
-        RestFront.write(ctx, http, reply.toString());
-        log.info("req_id={} method=Login credential=- code={} http={} ms={}", reqId, code.getNumber(), http,
-                String.format(Locale.ROOT, "%.2f", (System.nanoTime() - started) / 1e6));
     }
 
     private static JsonObject parse(String body) {
