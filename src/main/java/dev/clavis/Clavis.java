@@ -175,8 +175,8 @@ public final class Clavis implements AutoCloseable {
 
         ClientAddresses clients = new ClientAddresses(config.trustedProxies());
         RestFront rest = new RestFront(methods, dispatcher, json, config.maxBodyBytes(), config.corsOrigins(), clients);
-        // Five failures per account, twenty per address, per quarter of an hour: portal and API alike.
-        SignInThrottle signIns = new SignInThrottle(5, 20, Duration.ofMinutes(15));
+        // Portal and API alike: growing delays per account and address (see SignInThrottle).
+        SignInThrottle signIns = new SignInThrottle(clock);
         LoginEndpoint login = new LoginEndpoint(users, keys, rest, dispatcher, signIns, clients);
         Portal portal = new Portal(users, apps, keys, scopes, authenticator, signIns, config.sessionLifetime(),
                 config.portalSignup(), clients);

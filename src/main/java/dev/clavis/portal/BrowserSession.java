@@ -12,7 +12,9 @@ import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -22,6 +24,13 @@ import java.util.Optional;
  */
 final class BrowserSession {
     static final String COOKIE = "clavis_session";
+    /**
+     * Before there is a session, the sign-in and sign-up forms carry this cookie's value: a page
+     * of another origin can neither read it nor know it, so it cannot post a form signing the
+     * visitor into an account of its choosing (login CSRF).
+     */
+    static final String FORM_COOKIE = "clavis_form";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Authenticator authenticator;
     private final Duration lifetime;
@@ -56,6 +65,36 @@ final class BrowserSession {
         ctx.cookie(new Cookie(COOKIE, "", "/", 0, secure(ctx), true, null, SameSite.STRICT));
     }
 
+    /** The pre-session form token: the cookie's, or a new one set now. */
+    String formToken(Context ctx) {
+        String token = ctx.cookie(FORM_COOKIE);
+        if (token == null || !token.matches("[0-9a-f]{64}")) {
+            byte[] bytes = new byte[32];
+            RANDOM.nextBytes(bytes);
+            token = HexFormat.of().formatHex(bytes);
+            ctx.cookie(new Cookie(FORM_COOKIE, token, "/", -1, secure(ctx), true, null, SameSite.STRICT));
+        }
+        return token;
+    }
+
+    /** Whether a sign-in or sign-up form carries the pre-session token of this browser. */
+    boolean formTokenValid(Context ctx) {
+        return matches(ctx.cookie(FORM_COOKIE), ctx.formParam("csrf"));
+    }
+
+    /**
+     * Whether a form was posted by a page of this very origin, as far as the browser says: a
+     * {@code Sec-Fetch-Site} other than same-origin, or an {@code Origin} other than this
+     * server's (another site, or another port of this host), is refused. A client that sends
+     * neither (not a browser, or an old one) is left to the form tokens.
+     */
+    boolean sameOrigin(Context ctx) {
+        String site = ctx.header("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin") && !site.equals("none")) return false;
+        String origin = ctx.header("Origin");
+        return origin == null || origin.equals((secure(ctx) ? "https://" : "http://") + ctx.host());
+    }
+
     /** The form token for this session. */
     static String csrf(String sessionToken) {
         return Secrets.hash("csrf:" + sessionToken);
@@ -64,9 +103,12 @@ final class BrowserSession {
     /** Whether a state-changing request carries this session's form token. */
     boolean csrfValid(Context ctx) {
         String token = token(ctx);
-        String given = ctx.formParam("csrf");
-        return token != null && given != null && MessageDigest.isEqual(
-                csrf(token).getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII));
+        return token != null && matches(csrf(token), ctx.formParam("csrf"));
+    }
+
+    private static boolean matches(String expected, String given) {
+        return expected != null && given != null
+                && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Over TLS, or behind a trusted proxy that terminated it and says so in X-Forwarded-Proto. */

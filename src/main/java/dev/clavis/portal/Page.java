@@ -5,4 +5,9 @@ public record Page(String title, String user, String csrf, String notice, String
     static Page anonymous(String title, String error) {
         return new Page(title, null, null, null, error);
     }
+
+    /** A page before sign-in whose form carries the pre-session token. */
+    static Page form(String title, String error, String formToken) {
+        return new Page(title, null, formToken, null, error);
+    }
 }

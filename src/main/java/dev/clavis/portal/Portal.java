@@ -2,6 +2,7 @@ package dev.clavis.portal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.clarifai.grpc.api.status.StatusCode;
 import com.google.gson.Gson;
 import dev.clavis.apps.App;
 import dev.clavis.apps.AppService;
@@ -27,6 +28,8 @@ import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,6 +55,10 @@ public final class Portal {
 
     private record Flash(String notice, NewSecret secret) {}
 
+    private static final Flash NO_FLASH = new Flash(null, null);
+    /** The one answer to a sign-up whose id or email is taken, whichever it is. */
+    static final String TAKEN = "That user id or email cannot be used. If you already have an account, sign in.";
+
     public Portal(UserService users, AppService apps, KeyService keys, ScopeCatalog scopes, Authenticator authenticator,
                   SignInThrottle throttle, Duration sessionLifetime, boolean signupEnabled, ClientAddresses clients) {
         this.throttle = throttle;
@@ -70,19 +77,26 @@ public final class Portal {
     public void install(RoutesConfig app) {
         app.exception(ApiException.class, (e, ctx) -> {
             ctx.status(e.httpStatus());
-            render(ctx, "portal/message.jte", params("page", Page.anonymous("That did not work", e.details())));
+            message(ctx, "That did not work", e.details());
         });
+        // Unknown pages get a page (the API's unknown paths keep their JSON answer: see RestFront).
+        app.error(404, ctx -> {
+            if (ctx.path().startsWith("/v2/") || isPage(ctx)) return;
+            message(ctx, "No such page", "There is nothing at " + ctx.path() + ".");
+        });
+        app.get("/favicon.ico", ctx -> asset(ctx, "favicon.svg", "image/svg+xml"));
         app.get("/portal/portal.css", ctx -> asset(ctx, "portal.css", "text/css; charset=utf-8"));
         app.get("/portal/portal.js", ctx -> asset(ctx, "portal.js", "text/javascript; charset=utf-8"));
         app.get("/", ctx -> ctx.redirect(sessions.caller(ctx).isPresent() ? "/apps" : "/signin"));
-        app.get("/signin", ctx -> render(ctx, "portal/signin.jte", Map.of("page", Page.anonymous("Sign in", null), "email", "",
-                "signupEnabled", signupEnabled)));
+        app.get("/signin", ctx -> signInPage(ctx, null, "", safeNext(ctx.queryParam("next"))));
         app.post("/signin", this::signIn);
         app.get("/signup", ctx -> {
             if (!signupEnabled) throw ApiException.notFound("Sign-up is off.");
-            render(ctx, "portal/signup.jte", Map.of("page", Page.anonymous("Sign up", null), "userId", "", "email", ""));
+            signUpPage(ctx, null, "", "");
         });
         app.post("/signup", this::signUp);
+        app.get("/signout", ctx -> signedIn(ctx, false).ifPresent(caller ->
+                render(ctx, "portal/signout.jte", Map.of("page", page(ctx, caller, "Sign out", NO_FLASH, null)))));
         app.post("/signout", ctx -> signedIn(ctx, true).ifPresent(caller -> {
             keys.endSession(sessions.token(ctx));
             sessions.end(ctx);
@@ -96,26 +110,26 @@ public final class Portal {
         app.get("/apps/{app}/keys/new", ctx -> signedIn(ctx, false).ifPresent(caller -> keyForm(ctx, caller, null)));
         app.post("/apps/{app}/keys", ctx -> signedIn(ctx, true).ifPresent(caller -> createKey(ctx, caller)));
         app.get("/apps/{app}/keys/{key}/edit", ctx -> signedIn(ctx, false).ifPresent(caller ->
-                keyForm(ctx, caller, keys.get(caller.userId(), ctx.pathParam("key")))));
+                keyForm(ctx, caller, appKey(ctx, caller))));
         app.post("/apps/{app}/keys/{key}", ctx -> signedIn(ctx, true).ifPresent(caller -> editKey(ctx, caller)));
         app.post("/apps/{app}/keys/{key}/delete", ctx -> signedIn(ctx, true).ifPresent(caller -> {
-            keys.delete(caller.userId(), ctx.pathParam("key"));
+            keys.delete(caller.userId(), appKey(ctx, caller).publicId());
             flash(ctx, new Flash("The key was deleted; requests with it now fail.", null));
             ctx.redirect("/apps/" + ctx.pathParam("app") + "/settings");
         }));
         app.post("/apps/{app}/keys/{key}/reveal", ctx -> signedIn(ctx, true).ifPresent(caller -> {
-            reveal(ctx, caller, "API key");
+            reveal(ctx, caller, appKey(ctx, caller), "API key");
             ctx.redirect("/apps/" + ctx.pathParam("app") + "/settings");
         }));
         app.post("/account/pats/{key}/reveal", ctx -> signedIn(ctx, true).ifPresent(caller -> {
-            reveal(ctx, caller, "Personal access token");
+            reveal(ctx, caller, pat(ctx, caller), "Personal access token");
             ctx.redirect("/account/security");
         }));
         app.get("/account/security", ctx -> signedIn(ctx, false).ifPresent(caller -> securityPage(ctx, caller, null)));
         app.get("/account/pats/new", ctx -> signedIn(ctx, false).ifPresent(caller -> patForm(ctx, caller)));
         app.post("/account/pats", ctx -> signedIn(ctx, true).ifPresent(caller -> createPat(ctx, caller)));
         app.post("/account/pats/{key}/delete", ctx -> signedIn(ctx, true).ifPresent(caller -> {
-            keys.delete(caller.userId(), ctx.pathParam("key"));
+            keys.delete(caller.userId(), pat(ctx, caller).publicId());
             flash(ctx, new Flash("The token was deleted.", null));
             ctx.redirect("/account/security");
         }));
@@ -128,10 +142,12 @@ public final class Portal {
     private Optional<Caller> signedIn(Context ctx, boolean changesState) {
         Optional<Caller> caller = sessions.caller(ctx);
         if (caller.isEmpty()) {
-            ctx.redirect("/signin");
+            // A page asked for comes back after sign-in; a form posted without a session does not.
+            boolean page = ctx.method().name().equals("GET");
+            ctx.redirect(page ? "/signin?next=" + URLEncoder.encode(pathWithQuery(ctx), StandardCharsets.UTF_8) : "/signin");
             return Optional.empty();
         }
-        if (changesState && !sessions.csrfValid(ctx)) {
+        if (changesState && !(sessions.sameOrigin(ctx) && sessions.csrfValid(ctx))) {
             ctx.status(HttpStatus.FORBIDDEN);
             render(ctx, "portal/message.jte", params("page", Page.anonymous("Refused",
                     "The form was stale or not from this site (missing CSRF token); nothing was changed.")));
@@ -140,41 +156,78 @@ public final class Portal {
         return caller;
     }
 
+    private void signInPage(Context ctx, String error, String email, String next) {
+        render(ctx, "portal/signin.jte", Map.of("page", Page.form("Sign in", error, sessions.formToken(ctx)),
+                "email", email, "next", next, "signupEnabled", signupEnabled));
+    }
+
+    private void signUpPage(Context ctx, String error, String userId, String email) {
+        render(ctx, "portal/signup.jte", Map.of("page", Page.form("Sign up", error, sessions.formToken(ctx)),
+                "userId", userId, "email", email));
+    }
+
+    /** A sign-in or sign-up form from another origin, or without this browser's form token, changes nothing. */
+    private boolean formFromHere(Context ctx) {
+        if (sessions.sameOrigin(ctx) && sessions.formTokenValid(ctx)) return true;
+        ctx.status(HttpStatus.FORBIDDEN);
+        message(ctx, "Refused", "The form was stale or not from this site; nothing was done. Open the page again and retry.");
+        return false;
+    }
+
     private void signIn(Context ctx) {
-        String email = ctx.formParam("email");
+        if (!formFromHere(ctx)) return;
+        String email = nz(ctx.formParam("email"));
+        String next = safeNext(ctx.formParam("next"));
         String address = RestFront.clientAddress(ctx, clients);
-        if (!throttle.allowed(email, address)) {
+        Duration wait = throttle.retryAfter(email, address);
+        if (!wait.isZero()) {
             ctx.status(HttpStatus.TOO_MANY_REQUESTS);
-            render(ctx, "portal/signin.jte", Map.of("page", Page.anonymous("Sign in",
-                    "Too many sign-in attempts; wait a few minutes and try again."), "email", nz(email), "signupEnabled", signupEnabled));
+            ctx.header("Retry-After", Long.toString(SignInThrottle.seconds(wait)));
+            signInPage(ctx, "Too many failed sign-ins from here; try again in " + SignInThrottle.seconds(wait) + " s.", email, next);
             return;
         }
         Optional<User> user = users.verify(email, ctx.formParam("password"));
         if (user.isEmpty()) {
             throttle.failed(email, address);
             ctx.status(HttpStatus.UNAUTHORIZED);
-            render(ctx, "portal/signin.jte", Map.of("page", Page.anonymous("Sign in", "Wrong email or password."),
-                    "email", nz(email), "signupEnabled", signupEnabled));
+            signInPage(ctx, "Wrong email or password.", email, next);
             return;
         }
+        throttle.succeeded(email, address);
         sessions.start(ctx, keys.createSession(user.get().id()).secret().reveal());
-        ctx.redirect("/apps");
+        ctx.redirect(next);
     }
 
+    /**
+     * Every refusal that could tell whether an id or email is taken reads the same, and refusals
+     * are throttled per address like failed sign-ins, so sign-up is no faster a way to learn who
+     * has an account. (Malformed input is still named: it says nothing about anyone.)
+     */
     private void signUp(Context ctx) {
         if (!signupEnabled) {
             ctx.status(HttpStatus.NOT_FOUND);
+            message(ctx, "No such page", "Sign-up is off.");
             return;
         }
+        if (!formFromHere(ctx)) return;
         String userId = nz(ctx.formParam("user_id"));
         String email = nz(ctx.formParam("email"));
+        String address = RestFront.clientAddress(ctx, clients);
+        Duration wait = throttle.signUpRetryAfter(address);
+        if (!wait.isZero()) {
+            ctx.status(HttpStatus.TOO_MANY_REQUESTS);
+            ctx.header("Retry-After", Long.toString(SignInThrottle.seconds(wait)));
+            signUpPage(ctx, "Too many refused sign-ups from here; try again in " + SignInThrottle.seconds(wait) + " s.", userId, email);
+            return;
+        }
         try {
             User user = users.create(userId, email, ctx.formParam("password"));
             sessions.start(ctx, keys.createSession(user.id()).secret().reveal());
             ctx.redirect("/apps");
         } catch (ApiException e) {
+            throttle.signUpRefused(address);
             ctx.status(HttpStatus.BAD_REQUEST);
-            render(ctx, "portal/signup.jte", Map.of("page", Page.anonymous("Sign up", e.details()), "userId", userId, "email", email));
+            signUpPage(ctx, e.code() == StatusCode.DATABASE_DUPLICATE_KEY ? TAKEN : e.details(), userId, email);
         }
     }
 
@@ -235,7 +288,7 @@ public final class Portal {
         App app = apps.get(caller.userId(), ctx.pathParam("app"));
         boolean edit = editing != null;
         render(ctx, "portal/keyform.jte", Map.of(
-                "page", page(ctx, caller, edit ? "Edit API key" : "Create API key", new Flash(null, null), null),
+                "page", page(ctx, caller, edit ? "Edit API key" : "Create API key", NO_FLASH, null),
                 "heading", (edit ? "Edit API key of " : "Create API key for ") + app.name(),
                 "action", "/apps/" + app.id() + "/keys" + (edit ? "/" + editing.publicId() : ""),
                 "description", edit ? editing.description() : "",
@@ -260,13 +313,14 @@ public final class Portal {
 
     private void editKey(Context ctx, Caller caller) {
         String appId = ctx.pathParam("app");
+        Credential key = appKey(ctx, caller);
         if (ctx.formParams("scopes").isEmpty()) {
             ctx.status(HttpStatus.BAD_REQUEST);
             appPage(ctx, caller, "Choose at least one scope; nothing was changed.");
             return;
         }
         try {
-            keys.patch(caller, caller.userId(), "overwrite", List.of(new KeyService.KeyChange(ctx.pathParam("key"),
+            keys.patch(caller, caller.userId(), "overwrite", List.of(new KeyService.KeyChange(key.publicId(),
                     nz(ctx.formParam("description")), ctx.formParams("scopes"), List.of(), null)));
             flash(ctx, new Flash("API key saved; the change applies to its next request.", null));
             ctx.redirect("/apps/" + appId + "/settings");
@@ -285,7 +339,7 @@ public final class Portal {
 
     private void patForm(Context ctx, Caller caller) {
         render(ctx, "portal/keyform.jte", Map.of(
-                "page", page(ctx, caller, "Create personal access token", new Flash(null, null), null),
+                "page", page(ctx, caller, "Create personal access token", NO_FLASH, null),
                 "heading", "Create personal access token", "action", "/account/pats", "description", "",
                 "selected", List.of(ScopeCatalog.ALL), "groups", scopes.byResource(), "dependencies", dependencies,
                 "cancel", "/account/security"));
@@ -304,15 +358,59 @@ public final class Portal {
     }
 
     /** An audited "copy": the secret again, for the next page (the audit line is the key service's). */
-    private void reveal(Context ctx, Caller caller, String what) {
-        String publicId = ctx.pathParam("key");
+    private void reveal(Context ctx, Caller caller, Credential key, String what) {
         String address = RestFront.clientAddress(ctx, clients);
-        String secret = keys.reveal(caller.userId(), publicId, address).reveal();
+        String secret = keys.reveal(caller.userId(), key.publicId(), address).reveal();
         flash(ctx, new Flash(what + " shown again; the reveal is recorded.", new NewSecret(what, secret, NewSecret.KEPT)));
     }
 
     private NewSecret newSecret(String label, String value) {
         return new NewSecret(label, value, keys.recoverable() ? NewSecret.KEPT : NewSecret.SHOWN_ONCE);
+    }
+
+    /**
+     * The key a {@code /apps/<app>/keys/<key>} route names, only if it is an app key of that app:
+     * not a PAT of the same user, nor a key of another of their apps.
+     */
+    private Credential appKey(Context ctx, Caller caller) {
+        Credential key = keys.get(caller.userId(), ctx.pathParam("key"));
+        if (key.kind() != CredentialKind.APP_KEY || !ctx.pathParam("app").equals(key.appId())) {
+            throw ApiException.notFound("Key not found.");
+        }
+        return key;
+    }
+
+    /** The token an {@code /account/pats/<key>} route names, only if it is a PAT. */
+    private Credential pat(Context ctx, Caller caller) {
+        Credential key = keys.get(caller.userId(), ctx.pathParam("key"));
+        if (key.kind() != CredentialKind.PAT) throw ApiException.notFound("Token not found.");
+        return key;
+    }
+
+    /** A page with a title and a line; with the navigation when someone is signed in. */
+    private void message(Context ctx, String title, String line) {
+        Optional<Caller> caller = sessions.caller(ctx);
+        Page page = caller.isPresent() ? page(ctx, caller.get(), title, NO_FLASH, line) : Page.anonymous(title, line);
+        render(ctx, "portal/message.jte", params("page", page));
+    }
+
+    private static boolean isPage(Context ctx) {
+        String type = ctx.res().getContentType();
+        return type != null && type.startsWith("text/html");
+    }
+
+    /** Where to go after signing in: a path of this site, never another origin. */
+    static String safeNext(String next) {
+        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")
+                || next.chars().anyMatch(c -> c < 0x20 || c == '\\')) {
+            return "/apps";
+        }
+        return next;
+    }
+
+    private static String pathWithQuery(Context ctx) {
+        String query = ctx.queryString();
+        return query == null ? ctx.path() : ctx.path() + "?" + query;
     }
 
     private Page page(Context ctx, Caller caller, String title, Flash flash, String error) {
@@ -325,7 +423,7 @@ public final class Portal {
 
     private Flash takeFlash(Context ctx) {
         Flash flash = flashes.asMap().remove(Secrets.hash(sessions.token(ctx)));
-        return flash == null ? new Flash(null, null) : flash;
+        return flash == null ? NO_FLASH : flash;
     }
 
     private void render(Context ctx, String template, Map<String, Object> params) {
@@ -333,6 +431,8 @@ public final class Portal {
         templates.render(template, params, out);
         ctx.contentType("text/html; charset=utf-8").result(out.toString());
         ctx.header("Cache-Control", "no-store");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "same-origin");
         ctx.header("X-Frame-Options", "DENY");
         ctx.header("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'");
     }
@@ -340,6 +440,7 @@ public final class Portal {
     private static void asset(Context ctx, String name, String type) {
         try (InputStream in = Portal.class.getResourceAsStream("/portal/" + name)) {
             ctx.contentType(type).result(in.readAllBytes());
+            ctx.header("X-Content-Type-Options", "nosniff");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

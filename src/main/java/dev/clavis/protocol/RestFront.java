@@ -89,8 +89,8 @@ public final class RestFront {
     public void install(RoutesConfig app) {
         app.exception(Exception.class, (e, ctx) -> reply(ctx, dispatcher.fault(ctx.method() + " " + ctx.path(), e)));
         app.error(404, ctx -> {
-            String type = ctx.res().getContentType();
-            if (type != null && type.startsWith("text/html")) return; // a page that says what is missing
+            // The portal answers its own paths with pages (see Portal); the API's get a status.
+            if (!ctx.path().startsWith("/v2/")) return;
             reply(ctx, dispatcher.reject(Door.REST, clientAddress(ctx, clients), ctx.method() + " " + ctx.path(),
                     ApiException.notFound("No such path: check the url of your request.")));
         });

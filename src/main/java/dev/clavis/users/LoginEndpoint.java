@@ -14,6 +14,7 @@ import dev.clavis.protocol.RequestIds;
 import dev.clavis.protocol.RestFront;
 import dev.clavis.protocol.Statuses;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.MDC;
 
@@ -55,11 +56,18 @@ public final class LoginEndpoint {
             try {
                 JsonObject body = parse(rest.body(ctx, MAX_BODY_BYTES));
                 String email = string(body, "email");
-                if (!throttle.allowed(email, address)) {
-                    throw new ApiException(StatusCode.CONN_THROTTLED, "Too many sign-in attempts; wait a few minutes and try again.");
+                Duration wait = throttle.retryAfter(email, address);
+                if (!wait.isZero()) {
+                    ctx.header("Retry-After", Long.toString(SignInThrottle.seconds(wait)));
+                    throw new ApiException(StatusCode.CONN_THROTTLED, "Too many failed sign-ins from here; try again in "
+                            + SignInThrottle.seconds(wait) + " s.");
                 }
                 Optional<User> verified = users.verify(email, string(body, "password"));
-                if (verified.isEmpty()) throttle.failed(email, address);
+                if (verified.isEmpty()) {
+                    throttle.failed(email, address);
+                } else {
+                    throttle.succeeded(email, address);
+                }
                 User user = verified.orElseThrow(() -> new ApiException(StatusCode.CONN_CREDENTIALS_INVALID, "Wrong email or password."));
                 reply.addProperty("v2_user_id", user.id());
                 reply.addProperty("session_token", keys.createSession(user.id()).secret().reveal());

@@ -156,6 +156,6 @@ class PortalBrowserTest {
         browser.findElement(By.cssSelector("form[action='/signout'] button")).click();
         wait.until(ExpectedConditions.urlContains("/signin"));
         open("/apps");
-        assertTrue(browser.getCurrentUrl().endsWith("/signin"), "signed out");
+        assertTrue(browser.getCurrentUrl().contains("/signin?next=%2Fapps"), "signed out, and sent back to /apps after signing in");
     }
 }

@@ -46,6 +46,17 @@ public final class Browser {
                 .POST(HttpRequest.BodyPublishers.ofString(form.toString())));
     }
 
+    /**
+     * Fills in the form a page of the portal serves, as a person would: opens the page (taking
+     * its form token) and posts the fields to the same path.
+     */
+    public HttpResponse<String> submit(String path, String... fields) {
+        String[] withToken = java.util.Arrays.copyOf(fields, fields.length + 2);
+        withToken[fields.length] = "csrf";
+        withToken[fields.length + 1] = csrf(path);
+        return post(path, withToken);
+    }
+
     /** The CSRF token of a page this session was served. */
     public String csrf(String path) {
         Matcher m = CSRF.matcher(get(path).body());
