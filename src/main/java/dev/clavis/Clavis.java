@@ -178,8 +178,8 @@ public final class Clavis implements AutoCloseable {
         // Portal and API alike: growing delays per account and address (see SignInThrottle).
         SignInThrottle signIns = new SignInThrottle(clock);
         LoginEndpoint login = new LoginEndpoint(users, keys, rest, dispatcher, signIns, clients);
-        Portal portal = new Portal(users, apps, keys, scopes, authenticator, signIns, config.sessionLifetime(),
-                config.portalSignup(), clients);
+        Portal portal = new Portal(users, apps, keys, scopes, scopes.neededBy(handlers.methodNames()), authenticator, signIns,
+                config.sessionLifetime(), config.portalSignup(), clients);
         // Every route is known before the server starts (Javalin 7 takes them with its config).
         Javalin http = Javalin.create(javalin -> {
             rest.configure(javalin, config.shutdownGrace());

@@ -7,16 +7,15 @@ import dev.clavis.cli.CredentialCommands;
 import dev.clavis.cli.StorageOptions;
 import dev.clavis.cli.UserCommands;
 import dev.clavis.config.Config;
+import dev.clavis.config.MasterKeyFile;
 import dev.clavis.config.SettingSources;
 import dev.clavis.logs.AuditLog;
 import dev.clavis.logs.LogFormat;
 import dev.clavis.net.Cidr;
 import dev.clavis.protocol.ApiException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -151,9 +150,15 @@ public final class Main implements Runnable {
         boolean portalSignup;
 
         @Option(names = "--secret-key-file",
-                description = "File holding a base64 32-byte master key; with it the portal can copy keys after creation "
-                        + "(env CLAVIS_SECRET_KEY_FILE; default none: secrets are shown once).")
+                description = "File holding a base64 32-byte master key, with which the portal can copy keys after creation "
+                        + "(env CLAVIS_SECRET_KEY_FILE; default: with SQLite, " + MasterKeyFile.NAME + " in the data directory, "
+                        + "made on first start; with PostgreSQL, none).")
         Path secretKeyFile;
+
+        @Option(names = "--recoverable-secrets", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Whether new secrets are also kept sealed so they can be copied again; --no-recoverable-secrets "
+                        + "keeps hashes only and shows each secret once (env CLAVIS_RECOVERABLE_SECRETS; default true).")
+        boolean recoverableSecrets;
 
         @Option(names = "--shutdown-grace", defaultValue = "20s", converter = DurationConverter.class,
                 description = "On SIGTERM, how long calls in flight may take to finish, e.g. 20s or 1500ms "
@@ -184,8 +189,8 @@ public final class Main implements Runnable {
                     .withMaxImagePixels(maxImagePixels)
                     .withFetchAllowHosts(fetchAllowHosts == null ? Set.of() : Set.copyOf(fetchAllowHosts))
                     .withPortalSignup(portalSignup)
-                    .withSecretKey(secretKeyFile == null ? null
-                            : Base64.getDecoder().decode(Files.readString(secretKeyFile).strip()))
+                    .withSecretKey(!recoverableSecrets ? null : MasterKeyFile.resolve(secretKeyFile, storage.config().dataDir(),
+                            storage.config().databaseUrl() == null, true))
                     .withShutdownGrace(shutdownGrace);
             Clavis clavis = Clavis.create(config).start();
             CountDownLatch stopped = new CountDownLatch(1);

@@ -177,6 +177,14 @@ class MainTest {
         java.nio.file.Files.copy(copy, restored.resolve("clavis.db"));
         assertTrue(run("users", "list", "--data", restored.toString()).out().contains("alice@example.com"), "the copy opens");
         assertEquals(2, run("backup", "--to", copy.toString(), "--data", d).exit(), "an existing file is not overwritten");
+        assertTrue(java.nio.file.Files.notExists(Path.of(copy + ".key")), "the master key is left out unless asked");
+        assertEquals(2, run("backup", "--to", data.resolve("withkey.db").toString(), "--include-secret-key", "--data", d).exit(),
+                "no key in this data directory to include");
+        java.nio.file.Files.writeString(data.resolve("secret.key"), java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        Run withKey = run("backup", "--to", data.resolve("withkey.db").toString(), "--include-secret-key", "--data", d);
+        assertEquals(0, withKey.exit(), withKey.err());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(data.resolve("withkey.db.key"))));
     }
 
     @Test

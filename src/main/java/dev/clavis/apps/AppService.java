@@ -126,6 +126,11 @@ public final class AppService {
         });
     }
 
+    /** What the app holds: inputs, models, keys. */
+    public AppStore.Contents contents(String userId, String appId) {
+        return jdbi.onDemand(AppStore.class).contents(userId, appId);
+    }
+
     /** Every app, or one user's (the administrator's listing). */
     public List<App> listEvery(Optional<String> ownerId) {
         return jdbi.onDemand(AppStore.class).listEvery(ownerId.orElse(""));

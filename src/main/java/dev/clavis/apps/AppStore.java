@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -28,6 +29,17 @@ public interface AppStore {
     /** Every app, or one user's, for the administrator: by owner, oldest first. */
     @SqlQuery("SELECT * FROM apps WHERE :userId = '' OR user_id = :userId ORDER BY user_id, created_at, id")
     List<App> listEvery(String userId);
+
+    /** How much an app holds, for its overview page. */
+    record Contents(int inputs, int models, int keys) {}
+
+    @SqlQuery("""
+            SELECT (SELECT COUNT(*) FROM inputs WHERE user_id = :userId AND app_id = :appId) AS inputs,
+                   (SELECT COUNT(*) FROM models WHERE user_id = :userId AND app_id = :appId) AS models,
+                   (SELECT COUNT(*) FROM credentials WHERE user_id = :userId AND app_id = :appId) AS keys
+            """)
+    @RegisterConstructorMapper(Contents.class)
+    Contents contents(String userId, String appId);
 
     /** A user's apps, newest first; {@code publicOnly} for someone else looking. */
     @SqlQuery("""

@@ -92,6 +92,15 @@ public final class ScopeCatalog {
         return groups;
     }
 
+    /** The scopes some of these methods need: with a server's implemented methods, the scopes it serves. */
+    public Set<String> neededBy(Set<String> methodNames) {
+        Set<String> needed = new LinkedHashSet<>();
+        for (RpcMethod m : methods) {
+            if (methodNames.contains(m.name())) needed.addAll(m.scopes());
+        }
+        return needed;
+    }
+
     /** What {@link #expand} adds to a single scope, for ListScopes. */
     public List<String> dependenciesOf(String scope) {
         List<String> expanded = new ArrayList<>(expand(List.of(scope)));

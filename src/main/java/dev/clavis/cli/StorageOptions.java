@@ -1,6 +1,7 @@
 package dev.clavis.cli;
 
 import dev.clavis.config.Config;
+import dev.clavis.config.MasterKeyFile;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -19,7 +20,9 @@ public final class StorageOptions {
             description = "JDBC URL, e.g. jdbc:postgresql://host/db; overrides --data (env CLAVIS_DATABASE_URL).")
     String databaseUrl;
 
+    /** With the data directory's master key when there is one, so that secrets made here can be copied too. */
     public Config config() {
-        return Config.defaults().withDatabase(data, databaseUrl);
+        return Config.defaults().withDatabase(data, databaseUrl)
+                .withSecretKey(MasterKeyFile.resolve(null, data, databaseUrl == null, false));
     }
 }

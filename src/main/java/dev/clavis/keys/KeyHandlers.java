@@ -74,7 +74,7 @@ public final class KeyHandlers {
     public MultiKeyResponse patchKeys(Call call, PatchKeysRequest request) {
         call.requireOwnTarget();
         List<KeyService.KeyChange> changes = request.getKeysList().stream()
-                .map(k -> new KeyService.KeyChange(k.getId(), k.getDescription(), k.getScopesList(),
+                .map(k -> new KeyService.KeyChange(k.getId(), k.getDescription().isEmpty() ? null : k.getDescription(), k.getScopesList(),
                         k.getEndpointsList(), k.hasExpiresAt() ? Timestamps.toInstant(k.getExpiresAt()) : null))
                 .toList();
         return multi(keys.patch(call.caller(), call.userId(), request.getAction(), changes));

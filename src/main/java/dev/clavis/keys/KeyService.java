@@ -48,6 +48,11 @@ public final class KeyService {
                            String appUserId, String appId, Instant expiresAt) {}
 
     /** A change to a key: null or empty fields stay as they are ("overwrite" of what is given). */
+    /**
+     * A change to a key; null (or empty lists) leaves that part as it is. A description of ""
+     * clears it (the portal's form), while the API, whose messages cannot tell an empty field from
+     * an absent one, passes null for an empty description.
+     */
     public record KeyChange(String id, String description, List<String> scopes, List<String> endpoints,
                             Instant expiresAt) {}
 
@@ -168,7 +173,7 @@ public final class KeyService {
             List<Credential> out = new ArrayList<>();
             for (KeyChange change : changes) {
                 Credential current = find(store, userId, change.id());
-                String description = blank(change.description()) ? current.description() : description(change.description());
+                String description = change.description() == null ? current.description() : description(change.description());
                 List<String> newScopes = current.scopes();
                 if (change.scopes() != null && !change.scopes().isEmpty()) {
                     newScopes = scopes.expand(change.scopes());

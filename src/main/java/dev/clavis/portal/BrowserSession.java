@@ -112,7 +112,7 @@ final class BrowserSession {
     }
 
     /** Over TLS, or behind a trusted proxy that terminated it and says so in X-Forwarded-Proto. */
-    private boolean secure(Context ctx) {
+    boolean secure(Context ctx) {
         return ctx.scheme().equals("https") || (clients.trustedProxy(ctx.req().getRemoteAddr())
                 && "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto")));
     }

@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The portal's routes. Every state-changing request is a POST with the session's CSRF token. */
 public final class Portal {
@@ -51,16 +52,28 @@ public final class Portal {
     /** One message (and at most one new secret) for the next page a session sees, by session hash. */
     private final Cache<String, Flash> flashes = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(5)).maximumSize(10_000).build();
     private final String dependencies;
+    /** The scope groups of what this server implements, shown first; the rest folded. */
+    private final Map<String, List<String>> servedGroups = new LinkedHashMap<>();
+    private final Map<String, List<String>> otherGroups = new LinkedHashMap<>();
     private final ClientAddresses clients;
 
-    private record Flash(String notice, NewSecret secret) {}
+    /** A message for the next page, with at most one new secret and the id of what was just created. */
+    private record Flash(String notice, NewSecret secret, String createdId) {
+        Flash(String notice) {
+            this(notice, null, null);
+        }
+    }
 
-    private static final Flash NO_FLASH = new Flash(null, null);
+    private static final Flash NO_FLASH = new Flash(null);
+    private static final String RENDERED = "clavis.portal.rendered";
     /** The one answer to a sign-up whose id or email is taken, whichever it is. */
+    private static final String NO_SCOPES = "Choose at least one scope, or All.";
     static final String TAKEN = "That user id or email cannot be used. If you already have an account, sign in.";
 
-    public Portal(UserService users, AppService apps, KeyService keys, ScopeCatalog scopes, Authenticator authenticator,
-                  SignInThrottle throttle, Duration sessionLifetime, boolean signupEnabled, ClientAddresses clients) {
+    /** @param served the scopes the server's implemented methods need (see ScopeCatalog.neededBy) */
+    public Portal(UserService users, AppService apps, KeyService keys, ScopeCatalog scopes, Set<String> served,
+                  Authenticator authenticator, SignInThrottle throttle, Duration sessionLifetime, boolean signupEnabled,
+                  ClientAddresses clients) {
         this.throttle = throttle;
         this.clients = clients;
         this.users = users;
@@ -72,6 +85,10 @@ public final class Portal {
         Map<String, List<String>> deps = new LinkedHashMap<>();
         for (String scope : scopes.exposed()) deps.put(scope, scopes.dependenciesOf(scope));
         this.dependencies = new Gson().toJson(deps);
+        scopes.byResource().forEach((group, members) -> {
+            boolean isServed = group.equals("General") || members.stream().anyMatch(served::contains);
+            (isServed ? servedGroups : otherGroups).put(group, members);
+        });
     }
 
     public void install(RoutesConfig app) {
@@ -96,7 +113,7 @@ public final class Portal {
         });
         app.post("/signup", this::signUp);
         app.get("/signout", ctx -> signedIn(ctx, false).ifPresent(caller ->
-                render(ctx, "portal/signout.jte", Map.of("page", page(ctx, caller, "Sign out", NO_FLASH, null)))));
+                render(ctx, "portal/signout.jte", Map.of("page", page(ctx, caller, "Sign out", null, NO_FLASH, null)))));
         app.post("/signout", ctx -> signedIn(ctx, true).ifPresent(caller -> {
             keys.endSession(sessions.token(ctx));
             sessions.end(ctx);
@@ -104,18 +121,27 @@ public final class Portal {
         }));
         app.get("/apps", ctx -> signedIn(ctx, false).ifPresent(caller -> appsPage(ctx, caller, null)));
         app.post("/apps", ctx -> signedIn(ctx, true).ifPresent(caller -> createApp(ctx, caller)));
-        app.get("/apps/{app}/settings", ctx -> signedIn(ctx, false).ifPresent(caller -> appPage(ctx, caller, null)));
+        app.get("/apps/{app}", ctx -> signedIn(ctx, false).ifPresent(caller -> overviewPage(ctx, caller)));
+        app.get("/apps/{app}/settings", ctx -> signedIn(ctx, false).ifPresent(caller -> settingsPage(ctx, caller, null)));
         app.post("/apps/{app}/settings", ctx -> signedIn(ctx, true).ifPresent(caller -> saveApp(ctx, caller)));
         app.post("/apps/{app}/delete", ctx -> signedIn(ctx, true).ifPresent(caller -> deleteApp(ctx, caller)));
-        app.get("/apps/{app}/keys/new", ctx -> signedIn(ctx, false).ifPresent(caller -> keyForm(ctx, caller, null)));
+        app.get("/apps/{app}/keys/new", ctx -> signedIn(ctx, false).ifPresent(caller ->
+                keyForm(ctx, caller, null, "", List.of(), null, null)));
         app.post("/apps/{app}/keys", ctx -> signedIn(ctx, true).ifPresent(caller -> createKey(ctx, caller)));
-        app.get("/apps/{app}/keys/{key}/edit", ctx -> signedIn(ctx, false).ifPresent(caller ->
-                keyForm(ctx, caller, appKey(ctx, caller))));
+        app.get("/apps/{app}/keys/{key}/edit", ctx -> signedIn(ctx, false).ifPresent(caller -> {
+            Credential key = appKey(ctx, caller);
+            keyForm(ctx, caller, key, key.description(), key.scopes(), null, null);
+        }));
         app.post("/apps/{app}/keys/{key}", ctx -> signedIn(ctx, true).ifPresent(caller -> editKey(ctx, caller)));
         app.post("/apps/{app}/keys/{key}/delete", ctx -> signedIn(ctx, true).ifPresent(caller -> {
-            keys.delete(caller.userId(), appKey(ctx, caller).publicId());
-            flash(ctx, new Flash("The key was deleted; requests with it now fail.", null));
-            ctx.redirect("/apps/" + ctx.pathParam("app") + "/settings");
+            Credential key = appKey(ctx, caller);
+            String back = "/apps/" + ctx.pathParam("app") + "/settings";
+            if (confirmed(ctx, caller, "Delete API key", "Delete API key " + key.displayPrefix() + "… ("
+                    + described(key) + ")? Requests with it will fail at once.", back)) {
+                keys.delete(caller.userId(), key.publicId());
+                flash(ctx, new Flash("The key was deleted; requests with it now fail."));
+                ctx.redirect(back);
+            }
         }));
         app.post("/apps/{app}/keys/{key}/reveal", ctx -> signedIn(ctx, true).ifPresent(caller -> {
             reveal(ctx, caller, appKey(ctx, caller), "API key");
@@ -126,12 +152,17 @@ public final class Portal {
             ctx.redirect("/account/security");
         }));
         app.get("/account/security", ctx -> signedIn(ctx, false).ifPresent(caller -> securityPage(ctx, caller, null)));
-        app.get("/account/pats/new", ctx -> signedIn(ctx, false).ifPresent(caller -> patForm(ctx, caller)));
+        app.get("/account/pats/new", ctx -> signedIn(ctx, false).ifPresent(caller ->
+                patForm(ctx, caller, "", List.of(ScopeCatalog.ALL), null, null)));
         app.post("/account/pats", ctx -> signedIn(ctx, true).ifPresent(caller -> createPat(ctx, caller)));
         app.post("/account/pats/{key}/delete", ctx -> signedIn(ctx, true).ifPresent(caller -> {
-            keys.delete(caller.userId(), pat(ctx, caller).publicId());
-            flash(ctx, new Flash("The token was deleted.", null));
-            ctx.redirect("/account/security");
+            Credential pat = pat(ctx, caller);
+            if (confirmed(ctx, caller, "Delete token", "Delete personal access token " + pat.displayPrefix() + "… ("
+                    + described(pat) + ")? Requests with it will fail at once.", "/account/security")) {
+                keys.delete(caller.userId(), pat.publicId());
+                flash(ctx, new Flash("The token was deleted."));
+                ctx.redirect("/account/security");
+            }
         }));
     }
 
@@ -233,7 +264,7 @@ public final class Portal {
 
     private void appsPage(Context ctx, Caller caller, String error) {
         Flash flash = takeFlash(ctx);
-        render(ctx, "portal/apps.jte", params("page", page(ctx, caller, "Apps", flash, error),
+        render(ctx, "portal/apps.jte", params("page", page(ctx, caller, "Apps", "apps", flash, error),
                 "apps", apps.list(caller.userId(), caller.userId(), dev.clavis.protocol.Page.of(1, 1000)),
                 "created", flash.secret()));
     }
@@ -244,20 +275,29 @@ public final class Portal {
             AppService.Created created = apps.create(caller.userId(),
                     List.of(new AppService.AppDraft(id, id, nz(ctx.formParam("description")), App.PRIVATE, null))).get(0);
             flash(ctx, new Flash("App " + id + " created with an API key of scope All.",
-                    newSecret("The app's API key", created.key().secret().reveal())));
-            ctx.redirect("/apps/" + id + "/settings");
+                    newSecret("The app's API key", created.key().secret().reveal()), created.key().credential().publicId()));
+            ctx.redirect("/apps/" + id);
         } catch (ApiException e) {
             ctx.status(HttpStatus.BAD_REQUEST);
             appsPage(ctx, caller, e.details());
         }
     }
 
-    private void appPage(Context ctx, Caller caller, String error) {
+    /** What the app holds and how to start calling it; Settings beside it. */
+    private void overviewPage(Context ctx, Caller caller) {
         App app = apps.get(caller.userId(), ctx.pathParam("app"));
         Flash flash = takeFlash(ctx);
-        render(ctx, "portal/app.jte", params("page", page(ctx, caller, app.name(), flash, error), "app", app,
-                "keys", keys.listForApp(caller.userId(), app.id(), dev.clavis.protocol.Page.of(1, 1000)),
-                "created", flash.secret(), "recoverable", keys.recoverable()));
+        render(ctx, "portal/app.jte", params("page", page(ctx, caller, app.name(), "apps", flash, null), "app", app,
+                "contents", apps.contents(caller.userId(), app.id()), "created", flash.secret(),
+                "baseUrl", (sessions.secure(ctx) ? "https://" : "http://") + ctx.host()));
+    }
+
+    private void settingsPage(Context ctx, Caller caller, String error) {
+        App app = apps.get(caller.userId(), ctx.pathParam("app"));
+        Flash flash = takeFlash(ctx);
+        render(ctx, "portal/settings.jte", params("page", page(ctx, caller, app.name() + " settings", "apps", flash, error),
+                "app", app, "keys", keys.listForApp(caller.userId(), app.id(), dev.clavis.protocol.Page.of(1, 1000)),
+                "created", flash.secret(), "createdId", flash.createdId(), "recoverable", keys.recoverable()));
     }
 
     private void saveApp(Context ctx, Caller caller) {
@@ -265,95 +305,139 @@ public final class Portal {
             int visibility = "public".equals(ctx.formParam("visibility")) ? App.PUBLIC : App.PRIVATE;
             apps.patch(caller.userId(), "overwrite", List.of(new AppService.AppChange(ctx.pathParam("app"),
                     ctx.formParam("name"), nz(ctx.formParam("description")), visibility, null, null)));
-            flash(ctx, new Flash("Saved.", null));
+            flash(ctx, new Flash("Saved."));
             ctx.redirect("/apps/" + ctx.pathParam("app") + "/settings");
         } catch (ApiException e) {
             ctx.status(HttpStatus.BAD_REQUEST);
-            appPage(ctx, caller, e.details());
+            settingsPage(ctx, caller, e.details());
         }
     }
 
     private void deleteApp(Context ctx, Caller caller) {
         if (!"yes".equals(ctx.formParam("confirm"))) {
             ctx.status(HttpStatus.BAD_REQUEST);
-            appPage(ctx, caller, "Tick the box to confirm the deletion.");
+            settingsPage(ctx, caller, "Tick the box to confirm the deletion.");
             return;
         }
         apps.delete(caller.userId(), ctx.pathParam("app"));
-        flash(ctx, new Flash("App " + ctx.pathParam("app") + " deleted, with its keys and data.", null));
+        flash(ctx, new Flash("App " + ctx.pathParam("app") + " deleted, with its keys and data."));
         ctx.redirect("/apps");
     }
 
-    private void keyForm(Context ctx, Caller caller, Credential editing) {
+    /**
+     * The create or edit form; after a refusal, with what was typed and ticked kept and the
+     * message beside the field at fault.
+     */
+    private void keyForm(Context ctx, Caller caller, Credential editing, String description, List<String> selected,
+                         String descriptionError, String scopesError) {
         App app = apps.get(caller.userId(), ctx.pathParam("app"));
         boolean edit = editing != null;
-        render(ctx, "portal/keyform.jte", Map.of(
-                "page", page(ctx, caller, edit ? "Edit API key" : "Create API key", NO_FLASH, null),
-                "heading", (edit ? "Edit API key of " : "Create API key for ") + app.name(),
+        render(ctx, "portal/keyform.jte", params(
+                "page", page(ctx, caller, edit ? "Edit API key" : "Create API key", "apps", NO_FLASH, null),
+                "heading", (edit ? "Edit API key " + editing.displayPrefix() + "… of " : "Create API key for ") + app.name(),
                 "action", "/apps/" + app.id() + "/keys" + (edit ? "/" + editing.publicId() : ""),
-                "description", edit ? editing.description() : "",
-                "selected", edit ? editing.scopes() : List.of(),
-                "groups", scopes.byResource(),
-                "dependencies", dependencies,
+                "description", description, "descriptionError", descriptionError,
+                "selected", selected, "scopesError", scopesError,
+                "served", servedGroups, "others", otherGroups, "dependencies", dependencies,
                 "cancel", "/apps/" + app.id() + "/settings"));
     }
 
     private void createKey(Context ctx, Caller caller) {
         String appId = ctx.pathParam("app");
+        String description = nz(ctx.formParam("description"));
+        List<String> chosen = ctx.formParams("scopes");
+        if (chosen.isEmpty()) {
+            ctx.status(HttpStatus.BAD_REQUEST);
+            keyForm(ctx, caller, null, description, chosen, null, NO_SCOPES);
+            return;
+        }
         try {
             KeyService.Issued issued = keys.create(caller, caller.userId(), List.of(new KeyService.KeyDraft(CredentialKind.APP_KEY,
-                    nz(ctx.formParam("description")), ctx.formParams("scopes"), List.of(), caller.userId(), appId, null))).get(0);
-            flash(ctx, new Flash("API key created.", newSecret("New API key", issued.secret().reveal())));
+                    description, chosen, List.of(), caller.userId(), appId, null))).get(0);
+            flash(ctx, new Flash("API key created.", newSecret("New API key", issued.secret().reveal()),
+                    issued.credential().publicId()));
             ctx.redirect("/apps/" + appId + "/settings");
         } catch (ApiException e) {
             ctx.status(HttpStatus.BAD_REQUEST);
-            appPage(ctx, caller, e.details());
+            boolean aboutDescription = e.details().startsWith("Descriptions");
+            keyForm(ctx, caller, null, description, chosen, aboutDescription ? e.details() : null, aboutDescription ? null : e.details());
         }
     }
 
     private void editKey(Context ctx, Caller caller) {
         String appId = ctx.pathParam("app");
         Credential key = appKey(ctx, caller);
-        if (ctx.formParams("scopes").isEmpty()) {
+        String description = nz(ctx.formParam("description"));
+        List<String> chosen = ctx.formParams("scopes");
+        if (chosen.isEmpty()) {
             ctx.status(HttpStatus.BAD_REQUEST);
-            appPage(ctx, caller, "Choose at least one scope; nothing was changed.");
+            keyForm(ctx, caller, key, description, chosen, null, NO_SCOPES + " Nothing was changed.");
             return;
         }
         try {
+            // The form shows the whole description: an empty field clears it.
             keys.patch(caller, caller.userId(), "overwrite", List.of(new KeyService.KeyChange(key.publicId(),
-                    nz(ctx.formParam("description")), ctx.formParams("scopes"), List.of(), null)));
-            flash(ctx, new Flash("API key saved; the change applies to its next request.", null));
+                    description, chosen, List.of(), null)));
+            flash(ctx, new Flash("API key saved; the change applies to its next request."));
             ctx.redirect("/apps/" + appId + "/settings");
         } catch (ApiException e) {
             ctx.status(HttpStatus.BAD_REQUEST);
-            appPage(ctx, caller, e.details());
+            boolean aboutDescription = e.details().startsWith("Descriptions");
+            keyForm(ctx, caller, key, description, chosen, aboutDescription ? e.details() : null, aboutDescription ? null : e.details());
         }
+    }
+
+    /**
+     * Whether a deletion was confirmed: by the script's dialog, or else (no script) on a page
+     * that asks first, shown now.
+     */
+    private boolean confirmed(Context ctx, Caller caller, String title, String question, String cancel) {
+        if ("yes".equals(ctx.formParam("confirm"))) return true;
+        render(ctx, "portal/confirm.jte", Map.of("page", page(ctx, caller, title, null, NO_FLASH, null),
+                "question", question, "action", ctx.path(), "cancel", cancel));
+        return false;
+    }
+
+    private static String described(Credential key) {
+        return key.description().isEmpty() ? "no description" : key.description();
     }
 
     private void securityPage(Context ctx, Caller caller, String error) {
         Flash flash = takeFlash(ctx);
-        render(ctx, "portal/security.jte", params("page", page(ctx, caller, "Security", flash, error),
+        render(ctx, "portal/security.jte", params("page", page(ctx, caller, "Security", "security", flash, error),
                 "pats", keys.list(caller.userId(), Optional.of(CredentialKind.PAT), false, dev.clavis.protocol.Page.of(1, 1000)),
-                "created", flash.secret(), "recoverable", keys.recoverable()));
+                "created", flash.secret(), "createdId", flash.createdId(), "recoverable", keys.recoverable()));
     }
 
-    private void patForm(Context ctx, Caller caller) {
-        render(ctx, "portal/keyform.jte", Map.of(
-                "page", page(ctx, caller, "Create personal access token", NO_FLASH, null),
-                "heading", "Create personal access token", "action", "/account/pats", "description", "",
-                "selected", List.of(ScopeCatalog.ALL), "groups", scopes.byResource(), "dependencies", dependencies,
+    private void patForm(Context ctx, Caller caller, String description, List<String> selected, String descriptionError,
+                         String scopesError) {
+        render(ctx, "portal/keyform.jte", params(
+                "page", page(ctx, caller, "Create personal access token", "security", NO_FLASH, null),
+                "heading", "Create personal access token", "action", "/account/pats",
+                "description", description, "descriptionError", descriptionError,
+                "selected", selected, "scopesError", scopesError,
+                "served", servedGroups, "others", otherGroups, "dependencies", dependencies,
                 "cancel", "/account/security"));
     }
 
     private void createPat(Context ctx, Caller caller) {
+        String description = nz(ctx.formParam("description"));
+        List<String> chosen = ctx.formParams("scopes");
+        if (chosen.isEmpty()) {
+            ctx.status(HttpStatus.BAD_REQUEST);
+            patForm(ctx, caller, description, chosen, null, NO_SCOPES);
+            return;
+        }
         try {
             KeyService.Issued issued = keys.create(caller, caller.userId(), List.of(new KeyService.KeyDraft(CredentialKind.PAT,
-                    nz(ctx.formParam("description")), ctx.formParams("scopes"), List.of(), "", "", null))).get(0);
-            flash(ctx, new Flash("Personal access token created.", newSecret("New personal access token", issued.secret().reveal())));
+                    description, chosen, List.of(), "", "", null))).get(0);
+            flash(ctx, new Flash("Personal access token created.", newSecret("New personal access token", issued.secret().reveal()),
+                    issued.credential().publicId()));
             ctx.redirect("/account/security");
         } catch (ApiException e) {
             ctx.status(HttpStatus.BAD_REQUEST);
-            securityPage(ctx, caller, e.details());
+            boolean aboutDescription = e.details().startsWith("Descriptions");
+            patForm(ctx, caller, description, chosen, aboutDescription ? e.details() : null, aboutDescription ? null : e.details());
         }
     }
 
@@ -361,7 +445,8 @@ public final class Portal {
     private void reveal(Context ctx, Caller caller, Credential key, String what) {
         String address = RestFront.clientAddress(ctx, clients);
         String secret = keys.reveal(caller.userId(), key.publicId(), address).reveal();
-        flash(ctx, new Flash(what + " shown again; the reveal is recorded.", new NewSecret(what, secret, NewSecret.KEPT)));
+        flash(ctx, new Flash(what + " shown again; the reveal is recorded.", new NewSecret(what, secret, NewSecret.KEPT),
+                key.publicId()));
     }
 
     private NewSecret newSecret(String label, String value) {
@@ -390,13 +475,13 @@ public final class Portal {
     /** A page with a title and a line; with the navigation when someone is signed in. */
     private void message(Context ctx, String title, String line) {
         Optional<Caller> caller = sessions.caller(ctx);
-        Page page = caller.isPresent() ? page(ctx, caller.get(), title, NO_FLASH, line) : Page.anonymous(title, line);
+        Page page = caller.isPresent() ? page(ctx, caller.get(), title, null, NO_FLASH, line) : Page.anonymous(title, line);
         render(ctx, "portal/message.jte", params("page", page));
     }
 
+    /** Whether this request already got a portal page (a 404 of the portal's own, say). */
     private static boolean isPage(Context ctx) {
-        String type = ctx.res().getContentType();
-        return type != null && type.startsWith("text/html");
+        return ctx.attribute(RENDERED) != null;
     }
 
     /** Where to go after signing in: a path of this site, never another origin. */
@@ -413,8 +498,9 @@ public final class Portal {
         return query == null ? ctx.path() : ctx.path() + "?" + query;
     }
 
-    private Page page(Context ctx, Caller caller, String title, Flash flash, String error) {
-        return new Page(title, caller.userId(), BrowserSession.csrf(sessions.token(ctx)), flash.notice(), error);
+    /** @param section the part of the navigation this page belongs to ("apps", "security"), or null */
+    private Page page(Context ctx, Caller caller, String title, String section, Flash flash, String error) {
+        return new Page(title, section, caller.userId(), BrowserSession.csrf(sessions.token(ctx)), flash.notice(), error);
     }
 
     private void flash(Context ctx, Flash flash) {
@@ -430,6 +516,7 @@ public final class Portal {
         StringOutput out = new StringOutput();
         templates.render(template, params, out);
         ctx.contentType("text/html; charset=utf-8").result(out.toString());
+        ctx.attribute(RENDERED, Boolean.TRUE);
         ctx.header("Cache-Control", "no-store");
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "same-origin");

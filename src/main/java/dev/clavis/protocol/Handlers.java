@@ -5,6 +5,7 @@ import io.grpc.MethodDescriptor;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The registry of implemented RPCs. Registration is typed by the generated method descriptor, so
@@ -20,6 +21,11 @@ public final class Handlers {
             throw new IllegalStateException(name + " registered twice");
         }
         return this;
+    }
+
+    /** The methods with a handler: what this server implements. */
+    public Set<String> methodNames() {
+        return Set.copyOf(byMethod.keySet());
     }
 
     Optional<Handler<Message, Message>> find(String methodName) {

@@ -259,11 +259,15 @@ abstract class StoreContractTest {
         Credential key = keys.create(null, "alice", List.of(new KeyService.KeyDraft(CredentialKind.APP_KEY, "before",
                 List.of("Predict"), List.of(), "alice", "p", null))).get(0).credential();
         Credential patched = keys.patch(null, "alice", "overwrite",
-                List.of(new KeyService.KeyChange(key.publicId(), "", List.of("Inputs:Get"), List.of(), null))).get(0);
+                List.of(new KeyService.KeyChange(key.publicId(), null, List.of("Inputs:Get"), List.of(), null))).get(0);
         assertEquals("before", patched.description());
         assertEquals(List.of("Inputs:Get"), patched.scopes());
         assertEquals(patched, keys.get("alice", key.publicId()));
         assertNull(patched.expiresAt());
+        Credential cleared = keys.patch(null, "alice", "overwrite",
+                List.of(new KeyService.KeyChange(key.publicId(), "", null, null, null))).get(0);
+        assertEquals("", cleared.description(), "an empty description (the portal's cleared field) is saved");
+        assertEquals(List.of("Inputs:Get"), cleared.scopes());
     }
 
     @Test

@@ -366,4 +366,29 @@ class PortalSecurityTest {
         assertTrue(signOut.body().contains("action=\"/signout\""), "a page that asks, with the form");
         assertEquals(11101, server.send("GET", "/v2/no/such/path", null).code(), "the API's own strays keep their status");
     }
+
+    @Test
+    void without_script_a_deletion_asks_on_a_page_first() {
+        Browser browser = signedUp("alice");
+        browser.post("/apps", "app_id", "kept", "csrf", browser.csrf("/apps"));
+        String keyId = server.clavis.keys().listForApp("alice", "kept", dev.clavis.protocol.Page.of(1, 1)).get(0).publicId();
+        HttpResponse<String> asked = browser.post("/apps/kept/keys/" + keyId + "/delete", "csrf", browser.csrf("/apps"));
+        assertEquals(200, asked.statusCode());
+        assertTrue(asked.body().contains("name=\"confirm\" value=\"yes\"") && asked.body().contains("Requests with it will fail"),
+                asked.body());
+        assertEquals(1, server.clavis.keys().listForApp("alice", "kept", dev.clavis.protocol.Page.of(1, 10)).size(), "nothing deleted yet");
+        assertEquals(302, browser.post("/apps/kept/keys/" + keyId + "/delete", "csrf", browser.csrf("/apps"), "confirm", "yes").statusCode());
+        assertEquals(0, server.clavis.keys().listForApp("alice", "kept", dev.clavis.protocol.Page.of(1, 10)).size());
+    }
+
+    @Test
+    void a_refused_key_form_keeps_what_was_typed_and_names_the_field() {
+        Browser browser = signedUp("alice");
+        browser.post("/apps", "app_id", "formy", "csrf", browser.csrf("/apps"));
+        HttpResponse<String> tooLong = browser.post("/apps/formy/keys", "csrf", browser.csrf("/apps"),
+                "description", "d".repeat(2000), "scopes", "Predict");
+        assertEquals(400, tooLong.statusCode());
+        assertTrue(tooLong.body().contains("id=\"description-error\""), "the message stands by the description");
+        assertTrue(tooLong.body().contains("value=\"Predict\" checked"), "Predict is still ticked");
+    }
 }
