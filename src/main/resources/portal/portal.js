@@ -75,6 +75,9 @@ function scopeChooser(form) {
     if (box.name !== 'scopes') return;
     if (box !== all) box.dataset.own = box.checked ? 'yes' : '';
     refresh();
+    // A refusal for choosing no scope no longer applies once one is chosen.
+    const refused = form.querySelector('#scopes-error');
+    if (refused && boxes.some(b => b.checked)) refused.hidden = true;
   });
   refresh();
 

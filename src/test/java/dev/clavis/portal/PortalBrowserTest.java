@@ -138,6 +138,7 @@ class PortalBrowserTest {
         assertTrue(text("#scopes-error").contains("Choose at least one scope"));
         // Ticking Predict ticks what it needs, which cannot be unticked while Predict is.
         scope("Predict").click();
+        assertFalse(browser.findElement(By.id("scopes-error")).isDisplayed(), "the refusal goes once a scope is chosen");
         for (String dependency : List.of("Apps:Get", "Concepts:Get", "Models:Get", "Workflows:Get")) {
             assertTrue(scope(dependency).isSelected(), dependency + " is ticked with Predict");
             assertTrue(scope(dependency).findElement(By.xpath("..")).getText().contains("needed by Predict"));
@@ -295,6 +296,13 @@ class PortalBrowserTest {
             Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
             Files.copy(shot, SCREENSHOTS.resolve(name + "-" + width + ".png"), StandardCopyOption.REPLACE_EXISTING);
             if (width == 390) {
+                // The narrow table view (cards) lies below the fold: photographed too.
+                if (!browser.findElements(By.cssSelector("table")).isEmpty()) {
+                    js.executeScript("document.querySelector('table').scrollIntoView()");
+                    Path table = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+                    Files.copy(table, SCREENSHOTS.resolve(name + "-" + width + "-table.png"), StandardCopyOption.REPLACE_EXISTING);
+                    js.executeScript("window.scrollTo(0, 0)");
+                }
                 Number scroll = (Number) js.executeScript("return document.documentElement.scrollWidth");
                 Number view = (Number) js.executeScript("return document.documentElement.clientWidth");
                 if (scroll.intValue() > view.intValue()) overflows.add(name + ": " + scroll + " > " + view);
