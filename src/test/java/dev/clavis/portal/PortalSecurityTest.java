@@ -276,7 +276,7 @@ class PortalSecurityTest {
         HttpResponse<String> takenEmail = prober.submit("/signup", "user_id", "fresh", "email", "alice@example.com", "password", TestServer.PASSWORD);
         assertEquals(400, takenId.statusCode());
         assertEquals(400, takenEmail.statusCode());
-        assertTrue(takenId.body().contains(Portal.TAKEN) && takenEmail.body().contains(Portal.TAKEN));
+        assertTrue(takenId.body().contains(AccountPages.TAKEN) && takenEmail.body().contains(AccountPages.TAKEN));
         for (String body : List.of(takenId.body(), takenEmail.body())) {
             assertFalse(body.contains("already registered") || body.contains("already exists"), body);
         }
