@@ -126,7 +126,7 @@ class PortalBrowserTest {
         WebElement copy = firstRow.findElement(By.cssSelector("button[aria-label^='Copy key']"));
         assertTrue(copy.getDomAttribute("aria-label").contains(prefix), "the button says which key");
         look("app-settings");
-        copy.click();
+        navigateBy(copy);
         assertEquals(appKey, revealedSecret(), "Copy shows the same key again");
 
         // The create form: refused without scopes, it keeps the description and says so by the scopes.
@@ -198,7 +198,7 @@ class PortalBrowserTest {
         String pat = revealedSecret();
         assertEquals(10000, server.rest("GET", "/v2/users/alice/keys", pat, null).code());
         look("security");
-        browser.findElement(By.cssSelector("button[aria-label^='Copy token']")).click();
+        navigateBy(browser.findElement(By.cssSelector("button[aria-label^='Copy token']")));
         assertEquals(pat, revealedSecret());
         browser.findElement(By.cssSelector("button[aria-label^='Delete token']")).click();
         wait.until(ExpectedConditions.alertIsPresent()).accept();
@@ -273,7 +273,21 @@ class PortalBrowserTest {
     }
 
     private void submitKeyForm() {
-        browser.findElement(By.cssSelector("form[data-deps] .form-actions button[type=submit]")).click();
+        navigateBy(browser.findElement(By.cssSelector("form[data-deps] .form-actions button[type=submit]")));
+    }
+
+    /** Clicks something that loads a page, and waits until the old page is gone (its elements would mislead). */
+    private void navigateBy(WebElement element) {
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        js.executeScript("document.documentElement.dataset.left = 'yes'");
+        element.click();
+        wait.until(driver -> {
+            try {
+                return js.executeScript("return document.readyState === 'complete' && !document.documentElement.dataset.left");
+            } catch (org.openqa.selenium.WebDriverException navigating) {
+                return false;
+            }
+        });
     }
 
     private WebElement row(String containing) {
