@@ -40,6 +40,7 @@ import dev.clavis.protocol.GrpcFront;
 import dev.clavis.protocol.Handlers;
 import dev.clavis.protocol.JsonCodec;
 import dev.clavis.protocol.MethodTable;
+import dev.clavis.protocol.PathTemplate;
 import dev.clavis.protocol.RestFront;
 import dev.clavis.protocol.StatusCodeHandlers;
 import dev.clavis.search.SearchHandlers;
@@ -163,7 +164,8 @@ public final class Clavis implements AutoCloseable {
         WorkflowHandlers workflowHandlers = new WorkflowHandlers(new WorkflowService(database.jdbi(), models, clock), models,
                 modelHandlers, predictor, outputs, clock);
 
-        Handlers handlers = register(new AppHandlers(apps), new KeyHandlers(keys), new ScopeHandlers(scopes, methods, apps),
+        KeyHandlers keyHandlers = new KeyHandlers(keys);
+        Handlers handlers = register(new AppHandlers(apps), keyHandlers, new ScopeHandlers(scopes, methods, apps),
                 new UserHandlers(users), new StatusCodeHandlers(), new ConceptHandlers(concepts), new InputHandlers(inputs),
                 new AnnotationHandlers(inputs),
                 modelHandlers, predictHandlers, workflowHandlers, searchHandlers);
@@ -175,11 +177,14 @@ public final class Clavis implements AutoCloseable {
 
         ClientAddresses clients = new ClientAddresses(config.trustedProxies());
         RestFront rest = new RestFront(methods, dispatcher, json, config.maxBodyBytes(), config.corsOrigins(), clients);
+        // Routes of Clavis's own, beside Clarifai's (the README lists them).
+        rest.own(new RestFront.OwnRoute("POST", PathTemplate.parse("/v2/users/{user_app_id.user_id}/keys/{key_id}/roll"),
+                "RollKey", methods.method("PatchKeys").orElseThrow(), keyHandlers::rollKey));
         // Portal and API alike: growing delays per account and address (see SignInThrottle).
         SignInThrottle signIns = new SignInThrottle(clock);
         LoginEndpoint login = new LoginEndpoint(users, keys, rest, dispatcher, signIns, clients);
         Portal portal = new Portal(users, apps, keys, scopes, scopes.neededBy(handlers.methodNames()), authenticator, signIns,
-                config.sessionLifetime(), config.portalSignup(), clients);
+                config.sessionLifetime(), config.portalSignup(), clients, clock);
         // Every route is known before the server starts (Javalin 7 takes them with its config).
         Javalin http = Javalin.create(javalin -> {
             rest.configure(javalin, config.shutdownGrace());

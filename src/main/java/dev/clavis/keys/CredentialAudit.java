@@ -10,7 +10,7 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The audit channel: one line on logger {@code clavis.audit} per credential event (created,
- * updated, deleted, revealed, session started or ended), written when the change commits and
+ * updated, rolled, deleted, revealed, session started or ended), written when the change commits and
  * never holding a secret. The line carries the {@code req_id} of the call that caused it (from
  * the MDC), which ties it to the request line naming the acting credential. Operators route the
  * logger apart from request logs ({@code --audit-log}).
@@ -34,6 +34,10 @@ final class CredentialAudit {
 
     static void deleted(Handle h, Credential c) {
         h.afterCommit(() -> event("credential deleted", c).log());
+    }
+
+    static void rolled(Handle h, Credential c, java.time.Duration overlap) {
+        h.afterCommit(() -> event("credential rolled", c).addKeyValue("previous_secret_works_for_s", overlap.toSeconds()).log());
     }
 
     static void revealed(Credential c, String address) {

@@ -11,14 +11,19 @@ import com.clarifai.grpc.api.PatchKeysRequest;
 import com.clarifai.grpc.api.PostKeysRequest;
 import com.clarifai.grpc.api.SingleKeyResponse;
 import com.clarifai.grpc.api.status.BaseResponse;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.protobuf.Message;
 import dev.clavis.auth.Credential;
 import dev.clavis.auth.CredentialKind;
 import dev.clavis.protocol.ApiException;
 import dev.clavis.protocol.Call;
 import dev.clavis.protocol.Page;
 import dev.clavis.protocol.Timestamps;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -78,6 +83,28 @@ public final class KeyHandlers {
                         k.getEndpointsList(), k.hasExpiresAt() ? Timestamps.toInstant(k.getExpiresAt()) : null))
                 .toList();
         return multi(keys.patch(call.caller(), call.userId(), request.getAction(), changes));
+    }
+
+    /**
+     * {@code POST /v2/users/{user_id}/keys/{key_id}/roll} with {@code {"expire_previous_in_seconds": N}}
+     * (Clavis's own; authorized as PatchKeys): the same key with a new secret, answered like
+     * PostKeys, the secret in {@code keys[0].id} this once.
+     */
+    public MultiKeyResponse rollKey(Call call, Message request, Map<String, String> path, JsonObject body) {
+        call.requireOwnTarget();
+        long seconds = 0;
+        JsonElement given = body.get("expire_previous_in_seconds");
+        if (given != null) {
+            try {
+                seconds = given.getAsJsonPrimitive().isNumber() || given.getAsJsonPrimitive().isString()
+                        ? Long.parseLong(given.getAsString()) : -1;
+            } catch (RuntimeException notAWholeNumber) {
+                seconds = -1;
+            }
+            if (seconds < 0) throw ApiException.badRequest("expire_previous_in_seconds: a whole number of seconds, 0 or more.");
+        }
+        KeyService.Issued rolled = keys.roll(call.userId(), path.get("key_id"), Duration.ofSeconds(seconds));
+        return MultiKeyResponse.newBuilder().addKeys(toProto(rolled.credential()).setId(rolled.secret().reveal())).build();
     }
 
     public BaseResponse deleteKey(Call call, DeleteKeyRequest request) {

@@ -208,6 +208,36 @@ public final class KeyService {
         });
     }
 
+    /** The longest a rolled key's previous secret may keep working. */
+    public static final Duration MAX_ROLL_OVERLAP = Duration.ofDays(7);
+
+    /**
+     * The same key (id, scopes, description, app, expiry) with a new secret, returned this once.
+     * The previous secret keeps working for {@code overlap} (zero: it stops at once), so that
+     * clients can move over without an outage; a key rolled again meanwhile keeps only its latest
+     * previous secret. Every node drops both from its caches, as for DeleteKey.
+     */
+    public Issued roll(String userId, String idOrSecret, Duration overlap) {
+        if (overlap.isNegative() || overlap.compareTo(MAX_ROLL_OVERLAP) > 0) {
+            throw ApiException.badRequest("expire_previous_in_seconds: 0 (at once) to " + MAX_ROLL_OVERLAP.toSeconds()
+                    + " (7 days), not " + overlap.toSeconds() + ".");
+        }
+        return jdbi.inTransaction(h -> {
+            KeyStore store = h.attach(KeyStore.class);
+            Credential key = find(store, userId, idOrSecret);
+            Secret secret = Secrets.generate(key.kind());
+            boolean overlapping = !overlap.isZero();
+            store.roll(key.publicId(), secret.hash(), secret.displayPrefix(), overlapping ? store.secretHash(key.publicId()) : null,
+                    overlapping ? clock.millis() + overlap.toMillis() : null);
+            vault.seal(key.publicId(), secret).ifPresent(sealed -> store.seal(key.publicId(), sealed));
+            revocations.record(h, new Revocation.Key(key.publicId()));
+            Credential rolled = new Credential(key.publicId(), key.kind(), key.userId(), key.appId(), key.description(),
+                    key.scopes(), key.endpoints(), secret.displayPrefix(), key.createdAt(), key.expiresAt(), key.lastUsedAt());
+            CredentialAudit.rolled(h, rolled, overlap);
+            return new Issued(rolled, secret);
+        });
+    }
+
     /** App keys and PATs of every user, or of one user or app: the administrator's listing. */
     public List<Credential> listEvery(Optional<String> userId, Optional<String> appId) {
         return jdbi.onDemand(KeyStore.class).listEvery(userId.orElse(""), appId.orElse(""));

@@ -45,13 +45,33 @@ public interface KeyStore {
     @SqlQuery("SELECT COUNT(*) FROM secret_reveals WHERE public_id = :publicId")
     int revealCount(String publicId);
 
-    /** The credential with this secret, unless its user is disabled. */
-    @SqlQuery("SELECT " + COLUMNS + """
-             FROM credentials c
-            WHERE secret_hash = :secretHash
-              AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = c.user_id AND u.disabled_at IS NOT NULL)
+    /**
+     * The credential with this secret, unless its user is disabled. A rolled key's previous secret
+     * finds it too, as a credential that expires when the previous secret does (or before, with
+     * the key itself).
+     */
+    @SqlQuery("""
+            SELECT public_id, display_prefix, kind, user_id, app_id, description, scopes, endpoints, created_at,
+                   CASE WHEN secret_hash = :secretHash THEN expires_at
+                        WHEN expires_at IS NULL OR previous_expires_at < expires_at THEN previous_expires_at
+                        ELSE expires_at END AS expires_at,
+                   last_used_at
+              FROM credentials c
+             WHERE (secret_hash = :secretHash OR previous_secret_hash = :secretHash)
+               AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = c.user_id AND u.disabled_at IS NOT NULL)
             """)
     Optional<Credential> findByHash(String secretHash);
+
+    @SqlQuery("SELECT secret_hash FROM credentials WHERE public_id = :publicId")
+    String secretHash(String publicId);
+
+    /** A new secret for the same key; the old one's hash kept until {@code previousExpiresAt} (null: not at all). */
+    @SqlUpdate("""
+            UPDATE credentials SET secret_hash = :secretHash, display_prefix = :displayPrefix, sealed_secret = NULL,
+                                   previous_secret_hash = :previousHash, previous_expires_at = :previousExpiresAt
+             WHERE public_id = :publicId
+            """)
+    int roll(String publicId, String secretHash, String displayPrefix, String previousHash, Long previousExpiresAt);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM credentials WHERE public_id = :publicId")
     Optional<Credential> find(String publicId);

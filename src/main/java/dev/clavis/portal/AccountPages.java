@@ -13,6 +13,7 @@ import dev.clavis.users.User;
 import dev.clavis.users.UserService;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +32,11 @@ final class AccountPages {
     private final SignInThrottle throttle;
     private final ClientAddresses clients;
     private final boolean signupEnabled;
+    private final Clock clock;
 
     AccountPages(Pages pages, UserService users, KeyService keys, ScopeChooser chooser, SignInThrottle throttle,
-                 ClientAddresses clients, boolean signupEnabled) {
+                 ClientAddresses clients, boolean signupEnabled, Clock clock) {
+        this.clock = clock;
         this.pages = pages;
         this.sessions = pages.sessions;
         this.users = users;
@@ -125,27 +128,28 @@ final class AccountPages {
 
     void securityPage(Context ctx, Caller caller, String error) {
         Pages.Flash flash = pages.takeFlash(ctx);
+        List<Credential> pats = keys.list(caller.userId(), Optional.of(CredentialKind.PAT), false, dev.clavis.protocol.Page.of(1, 1000));
         pages.render(ctx, "portal/security.jte", pages.params("page", pages.page(ctx, caller, "Security", "security", flash, error),
-                "pats", keys.list(caller.userId(), Optional.of(CredentialKind.PAT), false, dev.clavis.protocol.Page.of(1, 1000)),
-                "created", flash.secret(), "createdId", flash.createdId(), "recoverable", keys.recoverable()));
+                "pats", pats, "created", flash.secret(), "createdId", flash.createdId(), "recoverable", keys.recoverable(),
+                "now", clock.instant(), "expiringSoon", Pages.expiringSoon(pats, clock.instant())));
     }
 
     void patForm(Context ctx, Caller caller, ScopeChooser.Draft draft) {
         if (draft.refused()) ctx.status(HttpStatus.BAD_REQUEST);
         pages.render(ctx, "portal/keyform.jte", chooser.form(
                 pages.page(ctx, caller, "Create personal access token", "security", Pages.NO_FLASH, null),
-                "Create personal access token", "/account/pats", draft, "/account/security"));
+                "Create personal access token", "/account/pats", draft, true, "/account/security"));
     }
 
     void createPat(Context ctx, Caller caller) {
-        ScopeChooser.Draft draft = ScopeChooser.Draft.posted(ctx).check();
+        ScopeChooser.Draft draft = ScopeChooser.Draft.posted(ctx).check(clock.instant());
         if (draft.refused()) {
             patForm(ctx, caller, draft);
             return;
         }
         try {
             KeyService.Issued issued = keys.create(caller, caller.userId(), List.of(new KeyService.KeyDraft(CredentialKind.PAT,
-                    draft.description(), draft.scopes(), List.of(), "", "", null))).get(0);
+                    draft.description(), draft.scopes(), List.of(), "", "", draft.expiresAt(clock.instant())))).get(0);
             pages.flash(ctx, new Pages.Flash("Personal access token created.",
                     pages.newSecret("New personal access token", issued.secret().reveal()), issued.credential().publicId()));
             ctx.redirect("/account/security");

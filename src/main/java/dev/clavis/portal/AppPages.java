@@ -9,6 +9,7 @@ import dev.clavis.keys.KeyService;
 import dev.clavis.protocol.ApiException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.time.Clock;
 import java.util.List;
 
 /** The apps: the list, each app's overview and settings, and its API keys. */
@@ -17,8 +18,10 @@ final class AppPages {
     private final AppService apps;
     private final KeyService keys;
     private final ScopeChooser chooser;
+    private final Clock clock;
 
-    AppPages(Pages pages, AppService apps, KeyService keys, ScopeChooser chooser) {
+    AppPages(Pages pages, AppService apps, KeyService keys, ScopeChooser chooser, Clock clock) {
+        this.clock = clock;
         this.pages = pages;
         this.apps = apps;
         this.keys = keys;
@@ -58,9 +61,10 @@ final class AppPages {
     void settingsPage(Context ctx, Caller caller, String error) {
         App app = apps.get(caller.userId(), ctx.pathParam("app"));
         Pages.Flash flash = pages.takeFlash(ctx);
+        List<Credential> list = keys.listForApp(caller.userId(), app.id(), dev.clavis.protocol.Page.of(1, 1000));
         pages.render(ctx, "portal/settings.jte", pages.params("page", pages.page(ctx, caller, app.name() + " settings", "apps", flash, error),
-                "app", app, "keys", keys.listForApp(caller.userId(), app.id(), dev.clavis.protocol.Page.of(1, 1000)),
-                "created", flash.secret(), "createdId", flash.createdId(), "recoverable", keys.recoverable()));
+                "app", app, "keys", list, "created", flash.secret(), "createdId", flash.createdId(),
+                "recoverable", keys.recoverable(), "now", clock.instant(), "expiringSoon", Pages.expiringSoon(list, clock.instant())));
     }
 
     void saveApp(Context ctx, Caller caller) {
@@ -99,19 +103,20 @@ final class AppPages {
         pages.render(ctx, "portal/keyform.jte", chooser.form(
                 pages.page(ctx, caller, edit ? "Edit API key" : "Create API key", "apps", Pages.NO_FLASH, null),
                 (edit ? "Edit API key " + editing.displayPrefix() + "… of " : "Create API key for ") + app.name(),
-                "/apps/" + app.id() + "/keys" + (edit ? "/" + editing.publicId() : ""), draft, "/apps/" + app.id() + "/settings"));
+                "/apps/" + app.id() + "/keys" + (edit ? "/" + editing.publicId() : ""), draft, !edit, "/apps/" + app.id() + "/settings"));
     }
 
     void createKey(Context ctx, Caller caller) {
         String appId = ctx.pathParam("app");
-        ScopeChooser.Draft draft = ScopeChooser.Draft.posted(ctx).check();
+        ScopeChooser.Draft draft = ScopeChooser.Draft.posted(ctx).check(clock.instant());
         if (draft.refused()) {
             keyForm(ctx, caller, null, draft);
             return;
         }
         try {
             KeyService.Issued issued = keys.create(caller, caller.userId(), List.of(new KeyService.KeyDraft(CredentialKind.APP_KEY,
-                    draft.description(), draft.scopes(), List.of(), caller.userId(), appId, null))).get(0);
+                    draft.description(), draft.scopes(), List.of(), caller.userId(), appId,
+                    draft.expiresAt(clock.instant())))).get(0);
             pages.flash(ctx, new Pages.Flash("API key created.", pages.newSecret("New API key", issued.secret().reveal()),
                     issued.credential().publicId()));
             ctx.redirect("/apps/" + appId + "/settings");
@@ -122,7 +127,7 @@ final class AppPages {
 
     void editKey(Context ctx, Caller caller) {
         Credential key = appKey(ctx, caller);
-        ScopeChooser.Draft draft = ScopeChooser.Draft.posted(ctx).check();
+        ScopeChooser.Draft draft = ScopeChooser.Draft.posted(ctx).check(clock.instant());
         if (draft.refused()) {
             keyForm(ctx, caller, key, draft);
             return;

@@ -147,6 +147,11 @@ final class Pages {
         return false;
     }
 
+    /** How many of these expire within the coming week (and have not yet). */
+    static long expiringSoon(java.util.List<Credential> keys, java.time.Instant now) {
+        return keys.stream().filter(k -> !k.expiredAt(now) && k.expiredAt(now.plus(Duration.ofDays(7)))).count();
+    }
+
     static String described(Credential key) {
         return key.description().isEmpty() ? "no description" : key.description();
     }
@@ -157,6 +162,27 @@ final class Pages {
         String secret = keys.reveal(caller.userId(), key.publicId(), address).reveal();
         flash(ctx, new Flash(what + " shown again; the reveal is recorded.", new NewSecret(what, secret, NewSecret.KEPT),
                 key.publicId()));
+    }
+
+    /** Asks how long the current secret may keep working before a roll. */
+    void rollForm(Context ctx, Caller caller, Credential key, String noun, String cancel) {
+        render(ctx, "portal/roll.jte", Map.of("page", page(ctx, caller, "Roll " + noun, null, NO_FLASH, null),
+                "noun", noun, "name", key.displayPrefix() + "…", "action", ctx.path(), "cancel", cancel));
+    }
+
+    /** A new secret for the key, shown on the next page; the old one works for the overlap chosen. */
+    void roll(Context ctx, Caller caller, Credential key, String what) {
+        long seconds;
+        try {
+            seconds = Long.parseLong(nz(ctx.formParam("overlap")));
+        } catch (NumberFormatException e) {
+            seconds = 0;
+        }
+        KeyService.Issued rolled = keys.roll(caller.userId(), key.publicId(), Duration.ofSeconds(seconds));
+        String when = seconds == 0 ? "has stopped working" : "keeps working for " + (seconds % 86400 == 0
+                ? seconds / 86400 + (seconds == 86400 ? " day" : " days") : seconds / 3600 + (seconds == 3600 ? " hour" : " hours"));
+        flash(ctx, new Flash(what + " rolled; the previous secret " + when + ".", newSecret("New secret of " + what,
+                rolled.secret().reveal()), key.publicId()));
     }
 
     NewSecret newSecret(String label, String value) {

@@ -10,6 +10,7 @@ import dev.clavis.protocol.ApiException;
 import dev.clavis.users.SignInThrottle;
 import dev.clavis.users.UserService;
 import io.javalin.config.RoutesConfig;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +30,12 @@ public final class Portal {
     /** @param served the scopes the server's implemented methods need (see ScopeCatalog.neededBy) */
     public Portal(UserService users, AppService apps, KeyService keys, ScopeCatalog scopes, Set<String> served,
                   Authenticator authenticator, SignInThrottle throttle, Duration sessionLifetime, boolean signupEnabled,
-                  ClientAddresses clients) {
+                  ClientAddresses clients, Clock clock) {
         this.keys = keys;
         this.pages = new Pages(new BrowserSession(authenticator, sessionLifetime, clients), keys, clients);
         ScopeChooser chooser = ScopeChooser.of(scopes, served);
-        this.account = new AccountPages(pages, users, keys, chooser, throttle, clients, signupEnabled);
-        this.apps = new AppPages(pages, apps, keys, chooser);
+        this.account = new AccountPages(pages, users, keys, chooser, throttle, clients, signupEnabled, clock);
+        this.apps = new AppPages(pages, apps, keys, chooser, clock);
     }
 
     public void install(RoutesConfig app) {
@@ -91,6 +92,12 @@ public final class Portal {
                 ctx.redirect(back);
             }
         }));
+        app.get("/apps/{app}/keys/{key}/roll", ctx -> pages.signedIn(ctx, false).ifPresent(caller ->
+                pages.rollForm(ctx, caller, apps.appKey(ctx, caller), "key", "/apps/" + ctx.pathParam("app") + "/settings")));
+        app.post("/apps/{app}/keys/{key}/roll", ctx -> pages.signedIn(ctx, true).ifPresent(caller -> {
+            pages.roll(ctx, caller, apps.appKey(ctx, caller), "API key");
+            ctx.redirect("/apps/" + ctx.pathParam("app") + "/settings");
+        }));
         app.post("/apps/{app}/keys/{key}/reveal", ctx -> pages.signedIn(ctx, true).ifPresent(caller -> {
             pages.reveal(ctx, caller, apps.appKey(ctx, caller), "API key");
             ctx.redirect("/apps/" + ctx.pathParam("app") + "/settings");
@@ -100,6 +107,12 @@ public final class Portal {
         app.get("/account/pats/new", ctx -> pages.signedIn(ctx, false).ifPresent(caller ->
                 account.patForm(ctx, caller, ScopeChooser.Draft.of("", List.of(ScopeCatalog.ALL)))));
         app.post("/account/pats", ctx -> pages.signedIn(ctx, true).ifPresent(caller -> account.createPat(ctx, caller)));
+        app.get("/account/pats/{key}/roll", ctx -> pages.signedIn(ctx, false).ifPresent(caller ->
+                pages.rollForm(ctx, caller, account.pat(ctx, caller), "token", "/account/security")));
+        app.post("/account/pats/{key}/roll", ctx -> pages.signedIn(ctx, true).ifPresent(caller -> {
+            pages.roll(ctx, caller, account.pat(ctx, caller), "Personal access token");
+            ctx.redirect("/account/security");
+        }));
         app.post("/account/pats/{key}/reveal", ctx -> pages.signedIn(ctx, true).ifPresent(caller -> {
             pages.reveal(ctx, caller, account.pat(ctx, caller), "Personal access token");
             ctx.redirect("/account/security");

@@ -4,6 +4,11 @@ import com.google.gson.Gson;
 import dev.clavis.auth.ScopeCatalog;
 import dev.clavis.protocol.ApiException;
 import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,37 +40,77 @@ record ScopeChooser(Map<String, List<String>> served, Map<String, List<String>> 
 
     /**
      * What the form holds: as first shown, or as sent back with the reason it was refused beside
-     * the field at fault.
+     * the field at fault. {@code expires} is empty (never), {@code 30} or {@code 90} (days), or
+     * {@code date} ({@code expiresOn}, yyyy-mm-dd: the key works to the end of that day, UTC).
      */
-    record Draft(String description, List<String> scopes, String descriptionError, String scopesError) {
+    record Draft(String description, List<String> scopes, String expires, String expiresOn,
+                 String descriptionError, String scopesError, String expiryError) {
         static Draft of(String description, List<String> scopes) {
-            return new Draft(description, scopes, null, null);
+            return new Draft(description, scopes, "", "", null, null, null);
         }
 
         /** The form as posted. */
         static Draft posted(Context ctx) {
-            return of(Pages.nz(ctx.formParam("description")), ctx.formParams("scopes"));
+            return new Draft(Pages.nz(ctx.formParam("description")), ctx.formParams("scopes"), Pages.nz(ctx.formParam("expires")),
+                    Pages.nz(ctx.formParam("expires_on")), null, null, null);
         }
 
-        /** A refusal to show before sending anything on: no scope ticked. */
-        Draft check() {
-            return scopes.isEmpty() ? new Draft(description, scopes, null, NO_SCOPES) : this;
+        /** Refusals to show before sending anything on: no scope ticked, an expiry that is not one. */
+        Draft check(Instant now) {
+            String noScope = scopes.isEmpty() ? NO_SCOPES : null;
+            String badExpiry = null;
+            try {
+                expiresAt(now);
+            } catch (IllegalArgumentException e) {
+                badExpiry = e.getMessage();
+            }
+            return new Draft(description, scopes, expires, expiresOn, null, noScope, badExpiry);
+        }
+
+        /** When the key is to expire; null for never. */
+        Instant expiresAt(Instant now) {
+            switch (expires) {
+                case "" -> {
+                    return null;
+                }
+                case "30", "90" -> {
+                    return now.plus(Duration.ofDays(Long.parseLong(expires)));
+                }
+                case "date" -> {
+                    LocalDate day;
+                    try {
+                        day = LocalDate.parse(expiresOn);
+                    } catch (DateTimeParseException e) {
+                        throw new IllegalArgumentException("Choose the day it expires.");
+                    }
+                    Instant end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+                    if (!end.isAfter(now)) throw new IllegalArgumentException("That day is past; choose a later one.");
+                    return end;
+                }
+                default -> throw new IllegalArgumentException("Choose never, 30 days, 90 days or a day.");
+            }
         }
 
         boolean refused() {
-            return descriptionError != null || scopesError != null;
+            return descriptionError != null || scopesError != null || expiryError != null;
         }
 
         /** The service's refusal, shown by the description when it is about it and by the scopes otherwise. */
         Draft refusedWith(ApiException e) {
             boolean aboutDescription = e.details().startsWith("Descriptions");
-            return new Draft(description, scopes, aboutDescription ? e.details() : null, aboutDescription ? null : e.details());
+            boolean aboutExpiry = e.details().contains("expires_at");
+            return new Draft(description, scopes, expires, expiresOn, aboutDescription ? e.details() : null,
+                    aboutDescription || aboutExpiry ? null : e.details(), aboutExpiry ? e.details() : null);
         }
     }
 
     /** The template's parameters for {@code keyform.jte}. */
-    Map<String, Object> form(Page page, String heading, String action, Draft draft, String cancel) {
+    Map<String, Object> form(Page page, String heading, String action, Draft draft, boolean offerExpiry, String cancel) {
         Map<String, Object> params = new HashMap<>();
+        params.put("offerExpiry", offerExpiry);
+        params.put("expires", draft.expires());
+        params.put("expiresOn", draft.expiresOn());
+        params.put("expiryError", draft.expiryError());
         params.put("page", page);
         params.put("heading", heading);
         params.put("action", action);

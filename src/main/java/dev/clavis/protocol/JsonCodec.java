@@ -85,6 +85,21 @@ public final class JsonCodec {
     }
 
     /**
+     * A body of Clavis's own (not a V2 message) as a JSON object, held to the same limits as
+     * message bodies (nesting, nothing after the value); anything else is 11100.
+     */
+    public JsonObject object(String json) {
+        needsDefaults(json, com.google.protobuf.Empty.getDescriptor());
+        try {
+            JsonElement tree = JsonParser.parseString(json);
+            if (tree.isJsonObject()) return tree.getAsJsonObject();
+        } catch (RuntimeException malformed) {
+            // answered below
+        }
+        throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "The body must be a JSON object.");
+    }
+
+    /**
      * Reads the body once as a stream of tokens, without building it, and refuses what
      * JsonFormat's parser would let through: nesting deeper than any V2 message needs (the parser
      * recurses per level, and ten thousand brackets would exhaust the thread's stack) and text

@@ -2,6 +2,7 @@ package dev.clavis.protocol;
 
 import com.clarifai.grpc.api.status.StatusCode;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.gson.JsonObject;
 import com.google.protobuf.Message;
 import dev.clavis.auth.CredentialHeaders;
 import dev.clavis.net.ClientAddresses;
@@ -17,6 +18,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.jetty.server.handler.EagerContentHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
@@ -38,6 +40,22 @@ public final class RestFront {
     /** Web origins whose pages may call the API (see {@link Cors}). */
     private final List<String> corsOrigins;
     private final ClientAddresses clients;
+    /** Routes of Clavis's own, tried before the descriptor's (see {@link #own}). */
+    private final List<OwnRoute> ownRoutes = new CopyOnWriteArrayList<>();
+
+    /**
+     * A REST route that the Clarifai descriptor lacks: its path variables bind into the request
+     * of {@code like} where they name its fields (so {@code user_app_id.user_id} is authorized as
+     * usual), whose authentication, scopes and response type it takes; the variables and the JSON
+     * body, its own, go to the handler as they came.
+     */
+    public record OwnRoute(String verb, PathTemplate path, String name, RpcMethod like, OwnHandler handler) {}
+
+    /** Handles an own route's call: the request built from the path, the path's variables, and the body. */
+    @FunctionalInterface
+    public interface OwnHandler {
+        Message handle(Call call, Message request, Map<String, String> path, JsonObject body);
+    }
 
     public RestFront(MethodTable table, Dispatcher dispatcher, JsonCodec json, int maxBodyBytes, List<String> corsOrigins,
                      ClientAddresses clients) {
@@ -94,6 +112,11 @@ public final class RestFront {
             reply(ctx, dispatcher.reject(Door.REST, clientAddress(ctx, clients), ctx.method() + " " + ctx.path(),
                     ApiException.notFound("No such path: check the url of your request.")));
         });
+    }
+
+    /** Adds a route of Clavis's own; the server must not be serving yet. */
+    public void own(OwnRoute route) {
+        ownRoutes.add(route);
     }
 
     /** Reads a request body up to the configured limit; larger bodies are 11006 / HTTP 413. */
@@ -159,6 +182,12 @@ public final class RestFront {
         String verb = call.verb();
         String client = clients.of(call.peer(), () -> call.headers("X-Forwarded-For"));
         Optional<List<String>> segments = PathTemplate.segments(call.path());
+        if (segments.isPresent()) {
+            for (OwnRoute own : ownRoutes) {
+                Optional<Map<String, String>> bound = own.verb().equals(verb) ? own.path().match(segments.get()) : Optional.empty();
+                if (bound.isPresent()) return callOwn(call, client, own, bound.get());
+            }
+        }
         Optional<MethodTable.Match> match = segments.flatMap(s -> table.route(verb, s));
         if (match.isPresent()) {
             MethodTable.Match m = match.get();
@@ -170,6 +199,18 @@ public final class RestFront {
                     new ApiException(StatusCode.CONN_METHOD_NOT_ALLOWED, verb + " is not allowed on this path."));
         }
         return dispatcher.reject(Door.REST, client, verb + " " + call.path(), ApiException.notFound("No such path: check the url of your request."));
+    }
+
+    private Dispatcher.Outcome callOwn(RestCall call, String client, OwnRoute own, Map<String, String> bound) {
+        CredentialHeaders credentials = CredentialHeaders.of(call.headers("Authorization"), call.headers("X-Clarifai-Session-Token"));
+        JsonObject[] body = {new JsonObject()};
+        return dispatcher.callOwn(Door.REST, client, own.name(), own.like(), credentials, () -> {
+            String text = body(call.declaredLength(), call::body, maxBodyBytes);
+            if (!text.isBlank()) body[0] = json.object(text);
+            Message.Builder request = own.like().requestPrototype().newBuilderForType();
+            bound.forEach((field, value) -> FieldPaths.set(request, field, value));
+            return request.build();
+        }, (c, request) -> own.handler().handle(c, request, bound, body[0]));
     }
 
     private void reply(Context ctx, Dispatcher.Outcome outcome) {

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +36,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -186,17 +189,44 @@ class PortalBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("p.notice"), "deleted"));
         assertEquals(11009, server.rest("GET", "/v2/app", predictKey, null).code(), "a deleted key is refused");
 
+        // A key that expires in three days: the list warns of it. Then it is rolled, the old secret dropped at once.
+        open("/apps/gallery/keys/new");
+        fill("description", "Short-lived");
+        scope("Predict").click();
+        browser.findElement(By.cssSelector("input[name=expires][value=date]")).click();
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('expires_on').value = arguments[0]",
+                LocalDate.now(ZoneOffset.UTC).plusDays(3).toString());
+        submitKeyForm();
+        wait.until(ExpectedConditions.urlContains("/apps/gallery/settings"));
+        String shortLived = revealedSecret();
+        assertTrue(text("p.warning").contains("One key expires within 7 days"), text("p.warning"));
+        assertTrue(row("Short-lived").findElement(By.cssSelector("td.expiring")).getText().contains("soon"));
+        look("app-settings-expiring");
+        ((JavascriptExecutor) browser).executeScript("document.querySelector('table.keys').scrollIntoView()");
+        Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(),
+                SCREENSHOTS.resolve("app-settings-expiring-1280-table.png"), StandardCopyOption.REPLACE_EXISTING);
+        navigateBy(row("Short-lived").findElement(By.cssSelector("a[aria-label^='Roll key']")));
+        new Select(browser.findElement(By.id("overlap"))).selectByValue("0");
+        look("roll-key");
+        navigateBy(browser.findElement(By.cssSelector("form .form-actions button[type=submit]")));
+        String rolledSecret = revealedSecret();
+        assertTrue(text("p.notice").contains("rolled; the previous secret has stopped working"), text("p.notice"));
+        assertEquals(11009, server.rest("GET", "/v2/app", shortLived, null).code(), "the old secret is refused");
+        assertEquals(10000, server.rest("GET", "/v2/app", rolledSecret, null).code(), "the new one works");
+
         // A personal access token, copied again from its list, then deleted.
         open("/account/security");
         assertEquals("page", browser.findElement(By.linkText("Security")).getDomAttribute("aria-current"));
         look("security-empty");
         open("/account/pats/new");
         fill("description", "CI token");
+        browser.findElement(By.cssSelector("input[name=expires][value='30']")).click();
         look("create-token-form");
         submitKeyForm();
         wait.until(ExpectedConditions.urlContains("/account/security"));
         String pat = revealedSecret();
         assertEquals(10000, server.rest("GET", "/v2/users/alice/keys", pat, null).code());
+        assertTrue(row("CI token").getText().contains(LocalDate.now(ZoneOffset.UTC).plusDays(30).toString()), "expires in 30 days");
         look("security");
         navigateBy(browser.findElement(By.cssSelector("button[aria-label^='Copy token']")));
         assertEquals(pat, revealedSecret());
