@@ -4,6 +4,7 @@ import ch.qos.logback.classic.LoggerContext;
 import dev.clavis.cli.AppCommands;
 import dev.clavis.cli.BackupCommand;
 import dev.clavis.cli.CredentialCommands;
+import dev.clavis.cli.ScanCommand;
 import dev.clavis.cli.StorageOptions;
 import dev.clavis.cli.UserCommands;
 import dev.clavis.config.Config;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Option;
 @Command(name = "clavis", mixinStandardHelpOptions = true, version = "clavis 0.1.0",
         description = "Self-hosted identity layer speaking Clarifai's v2 protocol.",
         subcommands = {Main.Serve.class, UserCommands.class, CredentialCommands.Pats.class, CredentialCommands.Keys.class,
-                AppCommands.class, BackupCommand.class})
+                AppCommands.class, BackupCommand.class, ScanCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

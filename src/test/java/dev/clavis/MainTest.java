@@ -244,4 +244,48 @@ class MainTest {
         }
         return false;
     }
+
+    @Test
+    void scan_finds_live_secrets_in_files_names_them_without_the_secret_and_revokes_them_when_asked() throws Exception {
+        String d = data.toString();
+        run("users", "create", "alice", "--email", "alice@example.com", "--password", "correct horse", "--data", d);
+        String pat = run("pats", "create", "--user", "alice", "--data", d).lastLine();
+        String key;
+        String gone;
+        try (Services services = Services.open(Config.defaults().withDatabase(data, null))) {
+            key = services.apps().create("alice", List.of(new dev.clavis.apps.AppService.AppDraft("leaky", "leaky", "", 10, null)))
+                    .get(0).key().secret().reveal();
+            gone = services.keys().create(null, "alice", List.of(new dev.clavis.keys.KeyService.KeyDraft(CredentialKind.PAT,
+                    "deleted", List.of(), List.of(), "", "", null))).get(0).secret().reveal();
+            services.keys().delete("alice", gone);
+        }
+        Path repo = data.resolve("repo");
+        java.nio.file.Files.createDirectories(repo.resolve("config"));
+        java.nio.file.Files.writeString(repo.resolve(".env"), "# settings\nHOST=x\nCLARIFAI_PAT=" + pat + "\n");
+        java.nio.file.Files.writeString(repo.resolve("config/app.json"), "{\"key\": \"" + key + "\", \"old\": \"" + gone + "\"}\n");
+        String lookalike = key.substring(0, key.length() - 1) + (key.endsWith("A") ? "B" : "A");
+        java.nio.file.Files.writeString(repo.resolve("notes.txt"), "not one: " + lookalike + " nor " + key + "x\n");
+
+        Run found = run("scan", repo.toString(), "--data", d);
+        assertEquals(1, found.exit(), "live secrets found fail the scan: " + found.out());
+        List<String> lines = found.out().strip().lines().toList();
+        assertEquals(3, lines.size(), found.out());
+        assertTrue(lines.get(0).matches(".*\\.env:3: PAT [0-9a-f]{32} of alice LIVE"), lines.get(0));
+        assertTrue(lines.get(1).matches(".*app\\.json:1: APP_KEY [0-9a-f]{32} of alice/leaky LIVE"), lines.get(1));
+        assertTrue(lines.get(2).endsWith("app.json:1: PAT not a live credential of this server"), lines.get(2));
+        for (String secret : List.of(pat, key, gone)) {
+            assertFalse(found.out().contains(secret.substring(5, 25)), "no secret printed");
+        }
+
+        Run revoked = run("scan", repo.toString(), "--revoke", "--data", d);
+        assertEquals(0, revoked.exit(), revoked.out());
+        assertEquals(2, revoked.out().lines().filter(l -> l.endsWith(" revoked")).count(), revoked.out());
+        assertEquals(0, run("scan", repo.toString(), "--data", d).exit(), "nothing live is left");
+        try (Clavis clavis = Clavis.create(Config.defaults().withPorts(0, 0).withDatabase(data, null)).start()) {
+            String base = "http://127.0.0.1:" + clavis.httpPort();
+            assertEquals(401, get(base + "/v2/users/alice/apps", pat));
+            assertEquals(401, get(base + "/v2/app", key));
+        }
+        assertEquals(2, run("scan", data.resolve("nowhere").toString(), "--data", d).exit());
+    }
 }

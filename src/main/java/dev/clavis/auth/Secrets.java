@@ -6,7 +6,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
@@ -32,6 +35,9 @@ public final class Secrets {
         }
     });
     private static final Pattern SECRET_SHAPED = Pattern.compile("(clv[kps]_)[0-9A-Za-z]+");
+    /** A secret's whole length of base62 after a prefix, not part of a longer run of such characters. */
+    private static final Pattern CANDIDATE = Pattern.compile(
+            "(?<![0-9A-Za-z])clv[kps]_[0-9A-Za-z]{" + (BODY_LENGTH + CHECKSUM_LENGTH) + "}(?![0-9A-Za-z])");
 
     private Secrets() {}
 
@@ -56,6 +62,19 @@ public final class Secrets {
             return Optional.of(kind);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The secrets in a text, with valid checksums: what a scan of leaked files reports. The
+     * checksum makes a random string that merely looks like one very unlikely to be taken for one.
+     */
+    public static List<String> findIn(CharSequence text) {
+        List<String> found = new ArrayList<>();
+        Matcher m = CANDIDATE.matcher(text);
+        while (m.find()) {
+            if (kindOf(m.group()).isPresent()) found.add(m.group());
+        }
+        return found;
     }
 
     /** Text (a request path, say) with anything shaped like one of our secrets cut to its prefix. */

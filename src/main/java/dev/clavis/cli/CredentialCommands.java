@@ -84,7 +84,7 @@ public final class CredentialCommands {
             public Integer call() {
                 Credential revoked;
                 try (Services services = openServices()) {
-                    revoked = services.keys().revoke(publicId);
+                    revoked = services.keys().revoke(publicId, "revoked by an administrator");
                 }
                 out().println("Revoked " + revoked.kind().name() + " " + revoked.publicId()
                         + " of " + revoked.userId());

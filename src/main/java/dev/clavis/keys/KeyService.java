@@ -243,17 +243,31 @@ public final class KeyService {
         return jdbi.onDemand(KeyStore.class).listEvery(userId.orElse(""), appId.orElse(""));
     }
 
-    /** Deletes a key or PAT by its public id, whoever owns it (the administrator's revoke): like DeleteKey. */
-    public Credential revoke(String publicId) {
-        return jdbi.inTransaction(h -> {
-            KeyStore store = h.attach(KeyStore.class);
-            Credential key = store.find(publicId).filter(k -> k.kind() != CredentialKind.SESSION)
-                    .orElseThrow(() -> ApiException.notFound("Key '" + publicId + "' not found."));
-            store.delete(key.publicId());
-            revocations.record(h, new Revocation.Key(key.publicId()));
-            CredentialAudit.deleted(h, key);
-            return key;
-        });
+    /**
+     * Deletes a key or PAT by its public id, whoever owns it (the administrator's revoke, a leak
+     * found): like DeleteKey, with {@code why} in the audit line.
+     */
+    public Credential revoke(String publicId, String why) {
+        return jdbi.inTransaction(h -> revoke(h, h.attach(KeyStore.class).find(publicId)
+                .filter(k -> k.kind() != CredentialKind.SESSION)
+                .orElseThrow(() -> ApiException.notFound("Key '" + publicId + "' not found.")), why));
+    }
+
+    /** The credential this secret is, whatever its kind, sessions included: for reports of leaked secrets. */
+    public Optional<Credential> bySecret(String secret) {
+        return jdbi.onDemand(KeyStore.class).findByHash(Secrets.hash(secret));
+    }
+
+    /** Ends the credential this secret is, whatever its kind, on every node; empty if it is none. */
+    public Optional<Credential> revokeSecret(String secret, String why) {
+        return jdbi.inTransaction(h -> h.attach(KeyStore.class).findByHash(Secrets.hash(secret)).map(c -> revoke(h, c, why)));
+    }
+
+    private Credential revoke(Handle h, Credential c, String why) {
+        h.attach(KeyStore.class).delete(c.publicId());
+        revocations.record(h, new Revocation.Key(c.publicId()));
+        CredentialAudit.revoked(h, List.of(c), why);
+        return c;
     }
 
     /**

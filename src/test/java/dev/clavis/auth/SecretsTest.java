@@ -60,4 +60,14 @@ class SecretsTest {
         assertFalse(secret.toString().contains(secret.reveal()));
         assertFalse(secret.toString().contains(secret.reveal().substring(Secrets.DISPLAY_PREFIX_LENGTH)));
     }
+
+    @Test
+    void secrets_are_found_in_text_by_shape_and_checksum() {
+        String key = Secrets.generate(CredentialKind.APP_KEY).reveal();
+        String pat = Secrets.generate(CredentialKind.PAT).reveal();
+        String text = "KEY=" + key + "\n{\"pat\":\"" + pat + "\"} " + key + "x " + key.substring(1)
+                + " " + key.substring(0, key.length() - 1) + (key.endsWith("0") ? "1" : "0");
+        assertEquals(java.util.List.of(key, pat), Secrets.findIn(text),
+                "not one run on into more letters, cut short, or with a checksum that fails");
+    }
 }
