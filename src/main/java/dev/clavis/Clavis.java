@@ -18,6 +18,8 @@ import dev.clavis.inputs.InputHandlers;
 import dev.clavis.inputs.InputService;
 import dev.clavis.keys.KeyHandlers;
 import dev.clavis.keys.KeyService;
+import dev.clavis.keys.LeakReportEndpoint;
+import dev.clavis.keys.ScannerKeys;
 import dev.clavis.keys.ScopeHandlers;
 import dev.clavis.media.Images;
 import dev.clavis.media.MediaLoader;
@@ -183,12 +185,15 @@ public final class Clavis implements AutoCloseable {
         // Portal and API alike: growing delays per account and address (see SignInThrottle).
         SignInThrottle signIns = new SignInThrottle(clock);
         LoginEndpoint login = new LoginEndpoint(users, keys, rest, dispatcher, signIns, clients);
+        LeakReportEndpoint leaks = new LeakReportEndpoint(keys, config.leakReportKeys() == null ? ScannerKeys.none()
+                : ScannerKeys.load(config.leakReportKeys()), dispatcher, clients);
         Portal portal = new Portal(users, apps, keys, scopes, scopes.neededBy(handlers.methodNames()), authenticator, signIns,
                 config.sessionLifetime(), config.portalSignup(), clients, clock);
         // Every route is known before the server starts (Javalin 7 takes them with its config).
         Javalin http = Javalin.create(javalin -> {
             rest.configure(javalin, config.shutdownGrace());
             javalin.routes.post("/v2/login", login::handle);
+            javalin.routes.post("/v2/secret_scanning/reports", leaks::handle);
             // GET /livez (liveness: the process answers, nothing else is asked, so a slow database
             // never gets a live node restarted) is answered by the API door, before Javalin.
             javalin.routes.get("/readyz", ctx -> {

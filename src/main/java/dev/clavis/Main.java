@@ -171,6 +171,11 @@ public final class Main implements Runnable {
                         + "(env CLAVIS_LOG_FORMAT; default text).")
         String logFormat;
 
+        @Option(names = "--leak-report-keys", paramLabel = "FILE",
+                description = "Public keys of the secret scanners that may report leaked secrets to POST "
+                        + "/v2/secret_scanning/reports, in GitHub's format (env CLAVIS_LEAK_REPORT_KEYS; default none: refused).")
+        Path leakReportKeys;
+
         @Option(names = "--audit-log", paramLabel = "FILE",
                 description = "File the audit channel (credential events) is appended to, apart from the other "
                         + "logs (env CLAVIS_AUDIT_LOG; default: standard output with them).")
@@ -192,7 +197,8 @@ public final class Main implements Runnable {
                     .withPortalSignup(portalSignup)
                     .withSecretKey(!recoverableSecrets ? null : MasterKeyFile.resolve(secretKeyFile, storage.config().dataDir(),
                             storage.config().databaseUrl() == null, true))
-                    .withShutdownGrace(shutdownGrace);
+                    .withShutdownGrace(shutdownGrace)
+                    .withLeakReportKeys(leakReportKeys);
             Clavis clavis = Clavis.create(config).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

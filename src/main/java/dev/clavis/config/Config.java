@@ -25,6 +25,7 @@ import java.util.function.Consumer;
  *                       copy them later; null keeps only hashes (secrets shown once)
  * @param trustedProxies reverse proxies whose forwarded client address and scheme are believed
  * @param shutdownGrace  how long calls in flight may take to finish once shutdown begins
+ * @param leakReportKeys the secret scanners' public keys (GitHub's format); null: leak reports are refused
  */
 public record Config(
         String host,
@@ -43,12 +44,13 @@ public record Config(
         byte[] secretKey,
         List<Cidr> trustedProxies,
         List<String> corsOrigins,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        Path leakReportKeys) {
 
     public static Config defaults() {
         return new Config("0.0.0.0", 8080, 18080, Path.of("data"), null, null, null,
                 8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L, Set.of(), true, null, List.of(), List.of(),
-                Duration.ofSeconds(20));
+                Duration.ofSeconds(20), null);
     }
 
     public Config withHost(String address) {
@@ -113,13 +115,18 @@ public record Config(
         return with(b -> b.shutdownGrace = grace);
     }
 
+    public Config withLeakReportKeys(Path file) {
+        return with(b -> b.leakReportKeys = file);
+    }
+
     /** A copy with some settings changed: the one place that lists every component. */
     private Config with(Consumer<Settings> change) {
         Settings b = new Settings(this);
         change.accept(b);
         return new Config(b.host, b.httpPort, b.grpcPort, b.dataDir, b.databaseUrl, b.grpcTlsCert, b.grpcTlsKey,
                 b.maxBodyBytes, b.rateLimit, b.sessionLifetime, b.maxImagePixels, b.fetchAllowHosts, b.portalSignup,
-                b.secretKey, b.trustedProxies, b.corsOrigins, b.shutdownGrace);
+                b.secretKey, b.trustedProxies, b.corsOrigins, b.shutdownGrace,
+                b.leakReportKeys);
     }
 
     /** The components, open to change while a copy is made. */
@@ -141,6 +148,7 @@ public record Config(
         List<Cidr> trustedProxies;
         List<String> corsOrigins;
         Duration shutdownGrace;
+        Path leakReportKeys;
 
         Settings(Config c) {
             host = c.host;
@@ -160,6 +168,7 @@ public record Config(
             trustedProxies = c.trustedProxies;
             corsOrigins = c.corsOrigins;
             shutdownGrace = c.shutdownGrace;
+            leakReportKeys = c.leakReportKeys;
         }
     }
 
@@ -226,6 +235,6 @@ public record Config(
                 + ", sessionLifetime=" + sessionLifetime + ", maxImagePixels=" + maxImagePixels
                 + ", fetchAllowHosts=" + fetchAllowHosts + ", portalSignup=" + portalSignup
                 + ", recoverableSecrets=" + (secretKey != null) + ", trustedProxies=" + trustedProxies + ", corsOrigins=" + corsOrigins
-                + ", shutdownGrace=" + shutdownGrace + "]";
+                + ", shutdownGrace=" + shutdownGrace + ", leakReportKeys=" + leakReportKeys + "]";
     }
 }

@@ -18,8 +18,9 @@ import org.eclipse.jetty.util.Fields;
  * The REST door on Jetty's own API. API calls ({@code /v2/...}) need none of the servlet
  * container and web framework the portal is built on: routing, transcoding and answering are
  * Clavis's own (the method table), and the layers in between cost more than the request path
- * itself. So is {@code GET /livez}. Everything else, the portal and {@code POST /v2/login} among
- * it, passes on to Javalin, which Javalin wires in as this handler's inner handler.
+ * itself. So is {@code GET /livez}. Everything else, the portal, {@code POST /v2/login} and
+ * {@code POST /v2/secret_scanning/reports} among it, passes on to Javalin, which Javalin wires in
+ * as this handler's inner handler.
  */
 final class ApiDoor extends Handler.Wrapper {
     private final RestFront rest;
@@ -41,8 +42,8 @@ final class ApiDoor extends Handler.Wrapper {
             new JettyCall(request, response, callback).reply(200, RestFront.JSON, LIVE);
             return true;
         }
-        boolean api = path != null && path.startsWith("/v2/")
-                && !(path.equals("/v2/login") && request.getMethod().equals("POST"));
+        boolean api = path != null && path.startsWith("/v2/") && !(request.getMethod().equals("POST")
+                && (path.equals("/v2/login") || path.equals("/v2/secret_scanning/reports")));
         if (!api) return super.handle(request, response, callback);
         String allowed = cors.allowOrigin(request.getHeaders().get(HttpHeader.ORIGIN));
         if (allowed != null) {
