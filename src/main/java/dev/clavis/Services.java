@@ -1,6 +1,7 @@
 package dev.clavis;
 
 import dev.clavis.apps.AppService;
+import dev.clavis.audit.AuditTrail;
 import dev.clavis.auth.Authenticator;
 import dev.clavis.auth.PasswordHasher;
 import dev.clavis.auth.Revocations;
@@ -45,6 +46,7 @@ public final class Services implements AutoCloseable {
     final Authenticator authenticator;
     final UserService users;
     final UserAdministration administration;
+    final AuditTrail audit;
     final AppService apps;
     final KeyService keys;
 
@@ -69,6 +71,9 @@ public final class Services implements AutoCloseable {
         PasswordHasher hasher = new PasswordHasher();
         this.users = new UserService(database.jdbi(), hasher, clock);
         this.administration = new UserAdministration(database.jdbi(), hasher, keys, apps, clock);
+        this.audit = new AuditTrail(database.jdbi(), clock);
+        authenticator.onExpiredUse(c -> audit.record(AuditTrail.Event.of(c.userId(), KeyService.auditOperation(c.kind(), "EXPIRED_USE"))
+                .failed().credential(c.publicId()).app(c.appId())));
     }
 
     /** Opens the database (migrating it) and builds the services on it. */

@@ -1,6 +1,7 @@
 package dev.clavis.apps;
 
 import com.clarifai.grpc.api.status.StatusCode;
+import dev.clavis.audit.AuditTrail;
 import dev.clavis.auth.RevocableCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.clavis.auth.Revocation;
@@ -32,6 +33,7 @@ public final class AppService {
     private final KeyService keys;
     private final Revocations revocations;
     private final Clock clock;
+    private final AuditTrail audit;
     private final RevocableCache<AppRef, App> cache = new RevocableCache<>(100_000, Duration.ofMinutes(10));
 
     private record AppRef(String userId, String appId) {}
@@ -47,6 +49,7 @@ public final class AppService {
                             String metadataOp) {}
 
     public AppService(Jdbi jdbi, KeyService keys, Revocations revocations, Clock clock) {
+        this.audit = new AuditTrail(jdbi, clock);
         this.jdbi = jdbi;
         this.keys = keys;
         this.revocations = revocations;
@@ -78,6 +81,8 @@ public final class AppService {
                     throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "App '" + d.id() + "' already exists.");
                 }
                 apps.insert(ownerId, d.id(), d.name(), d.description(), d.visibility(), d.metadata(), now);
+                audit.record(h, AuditTrail.Event.of(ownerId, "APP_CREATE").app(d.id())
+                        .detail("visibility", d.visibility() == App.PUBLIC ? "public" : "private"));
                 KeyService.Issued key = keys.createAppKey(h, ownerId, d.id());
                 created.add(new Created(apps.find(ownerId, d.id()).orElseThrow(), key));
             }
@@ -120,6 +125,10 @@ public final class AppService {
                 String metadata = c.metadata() == null ? current.metadata() : changeMetadata(current.metadata(), c.metadata(), c.metadataOp());
                 apps.update(ownerId, current.id(), name, description, visibility, metadata, now);
                 revocations.record(h, new Revocation.App(ownerId, current.id()));
+                audit.record(h, AuditTrail.Event.of(ownerId, "APP_UPDATE").app(current.id())
+                        .detail("name", current.name().equals(name) ? name : current.name() + " -> " + name)
+                        .detail("visibility", current.visibility() == visibility ? String.valueOf(visibility)
+                                : current.visibility() + " -> " + visibility));
                 out.add(apps.find(ownerId, current.id()).orElseThrow());
             }
             return out;
@@ -143,9 +152,10 @@ public final class AppService {
 
     /** The same inside a larger change (a user being deleted). */
     public void delete(Handle h, String ownerId, String appId) {
-        h.attach(KeyStore.class).deleteForApp(ownerId, appId);
+        int keysDeleted = h.attach(KeyStore.class).deleteForApp(ownerId, appId);
         if (h.attach(AppStore.class).delete(ownerId, appId) == 0) throw notFound(appId);
         revocations.record(h, new Revocation.App(ownerId, appId));
+        audit.record(h, AuditTrail.Event.of(ownerId, "APP_DELETE").app(appId).detail("keys_deleted", keysDeleted));
     }
 
     /** The app cache's size and hit ratio. */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -31,6 +32,9 @@ public final class Authenticator {
     private final Clock clock;
     private final RevocableCache<String, Credential> cache;
     private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
+    /** When each credential's refused use after expiry was last reported, so a client retrying in a loop is reported once a minute. */
+    private final Map<String, Instant> expiredReported = new ConcurrentHashMap<>();
+    private volatile Consumer<Credential> onExpiredUse = c -> { };
     /** Accepted credentials, and refusals by reason; see {@link #bindTo}. */
     private final Map<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
 
@@ -115,6 +119,11 @@ public final class Authenticator {
                 .orElseThrow(() -> new ApiException(StatusCode.CONN_KEY_NOT_FOUND, "API key not found."));
         Instant now = clock.instant();
         if (credential.expiredAt(now)) {
+            Instant reported = expiredReported.get(credential.publicId());
+            if (reported == null || Duration.between(reported, now).toSeconds() >= 60) {
+                expiredReported.put(credential.publicId(), now);
+                onExpiredUse.accept(credential);
+            }
             throw new ApiException(StatusCode.CONN_KEY_NOT_FOUND, EXPIRED_DETAILS);
         }
         // To the second is all "last used" says; not writing the same entry from every request
@@ -122,6 +131,11 @@ public final class Authenticator {
         Instant previous = lastUsed.get(credential.publicId());
         if (previous == null || now.toEpochMilli() - previous.toEpochMilli() >= 1000) lastUsed.put(credential.publicId(), now);
         return new Caller(credential);
+    }
+
+    /** Told (at most once a minute per credential) when an expired credential is used and refused: for the audit log. */
+    public void onExpiredUse(Consumer<Credential> listener) {
+        this.onExpiredUse = listener;
     }
 
     /** Drops what a committed change revoked: one credential, an app's keys, or everything; models are not its. */

@@ -1,6 +1,7 @@
 package dev.clavis.cli;
 
 import dev.clavis.Services;
+import dev.clavis.audit.Actor;
 import dev.clavis.logs.LogOutput;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -20,6 +21,7 @@ abstract class AdminCommand implements Callable<Integer> {
     Services openServices() {
         LogOutput.toStandardError();
         MDC.put("door", "cli");
+        Actor.set(new Actor("cli", null, null, null, null));
         return Services.open(storage.config());
     }
 

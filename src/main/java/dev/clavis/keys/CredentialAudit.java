@@ -1,59 +1,65 @@
 package dev.clavis.keys;
 
+import dev.clavis.audit.AuditTrail;
 import dev.clavis.auth.Credential;
-import dev.clavis.logs.AuditLog;
+import dev.clavis.auth.CredentialKind;
+import java.time.Duration;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * The audit channel: one line on logger {@code clavis.audit} per credential event (created,
- * updated, rolled, deleted, revealed, session started or ended), written when the change commits and
- * never holding a secret. The line carries the {@code req_id} of the call that caused it (from
- * the MDC), which ties it to the request line naming the acting credential. Operators route the
- * logger apart from request logs ({@code --audit-log}).
+ * Credential events for the audit log, named by kind: {@code API_KEY_}, {@code PAT_} or
+ * {@code SESSION_} followed by {@code CREATE}, {@code UPDATE} (old and new scopes, endpoints,
+ * expiry), {@code DELETE}, {@code REVEAL}, {@code ROLL} or {@code REVOKE} (with why: a leak, an
+ * administrator, the user disabled). A session's creation is the user's sign-in, recorded as
+ * {@code USER_LOGIN} by the user service instead.
  */
 final class CredentialAudit {
-    private static final Logger audit = LoggerFactory.getLogger(AuditLog.LOGGER);
+    private final AuditTrail trail;
 
-    private CredentialAudit() {}
-
-    static void created(Handle h, Credential c) {
-        h.afterCommit(() -> event("credential created", c).addKeyValue("scopes", String.join(" ", c.scopes())).log());
+    CredentialAudit(AuditTrail trail) {
+        this.trail = trail;
     }
 
-    static void updated(Handle h, Credential before, Credential after) {
-        h.afterCommit(() -> event("credential updated", after)
-                .addKeyValue("scopes", String.join(" ", before.scopes()) + " -> " + String.join(" ", after.scopes()))
-                .addKeyValue("endpoints", String.join(" ", before.endpoints()) + " -> " + String.join(" ", after.endpoints()))
-                .addKeyValue("expires", before.expiresAt() + " -> " + after.expiresAt())
-                .log());
+    void created(Handle h, Credential c) {
+        if (c.kind() == CredentialKind.SESSION) return;
+        trail.record(h, event(c, "CREATE").detail("scopes", String.join(" ", c.scopes()))
+                .detail("expires", String.valueOf(c.expiresAt())));
     }
 
-    static void deleted(Handle h, Credential c) {
-        h.afterCommit(() -> event("credential deleted", c).log());
+    void updated(Handle h, Credential before, Credential after) {
+        trail.record(h, event(after, "UPDATE")
+                .detail("scopes", String.join(" ", before.scopes()) + " -> " + String.join(" ", after.scopes()))
+                .detail("endpoints", String.join(" ", before.endpoints()) + " -> " + String.join(" ", after.endpoints()))
+                .detail("expires", before.expiresAt() + " -> " + after.expiresAt()));
     }
 
-    static void rolled(Handle h, Credential c, java.time.Duration overlap) {
-        h.afterCommit(() -> event("credential rolled", c).addKeyValue("previous_secret_works_for_s", overlap.toSeconds()).log());
+    void deleted(Handle h, Credential c) {
+        trail.record(h, event(c, "DELETE"));
     }
 
-    static void revealed(Credential c, String address) {
-        event("credential revealed", c).addKeyValue("address", address).log();
+    void rolled(Handle h, Credential c, Duration overlap) {
+        trail.record(h, event(c, "ROLL").detail("previous_secret_works_for_s", overlap.toSeconds()));
+    }
+
+    void revealed(Handle h, Credential c) {
+        trail.record(h, event(c, "REVEAL"));
     }
 
     /** Several at once, e.g. every credential of a user being disabled or deleted. */
-    static void revoked(Handle h, List<Credential> credentials, String why) {
-        h.afterCommit(() -> credentials.forEach(c -> event("credential revoked", c).addKeyValue("why", why).log()));
+    void revoked(Handle h, List<Credential> credentials, String why) {
+        for (Credential c : credentials) trail.record(h, event(c, "REVOKE").detail("why", why));
     }
 
-    private static LoggingEventBuilder event(String what, Credential c) {
-        return audit.atInfo().setMessage(what)
-                .addKeyValue("credential", c.publicId())
-                .addKeyValue("kind", c.kind().name())
-                .addKeyValue("user", c.userId())
-                .addKeyValue("app", c.appId() == null ? "-" : c.appId());
+    private static AuditTrail.Event event(Credential c, String what) {
+        return AuditTrail.Event.of(c.userId(), operation(c.kind(), what)).credential(c.publicId()).app(c.appId());
+    }
+
+    static String operation(CredentialKind kind, String what) {
+        return switch (kind) {
+            case APP_KEY -> "API_KEY_";
+            case PAT -> "PAT_";
+            case SESSION -> "SESSION_";
+        } + what;
     }
 }

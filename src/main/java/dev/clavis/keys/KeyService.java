@@ -1,6 +1,7 @@
 package dev.clavis.keys;
 
 import dev.clavis.apps.AppStore;
+import dev.clavis.audit.AuditTrail;
 import dev.clavis.auth.Caller;
 import dev.clavis.auth.Credential;
 import dev.clavis.auth.CredentialKind;
@@ -41,6 +42,7 @@ public final class KeyService {
     private final Revocations revocations;
     private final Clock clock;
     private final Duration sessionLifetime;
+    private final CredentialAudit audit;
     private final SecretVault vault;
 
     /** A key to create. {@code appUserId}/{@code appId} are empty for PATs. */
@@ -68,6 +70,7 @@ public final class KeyService {
         this.revocations = revocations;
         this.clock = clock;
         this.sessionLifetime = sessionLifetime;
+        this.audit = new CredentialAudit(new AuditTrail(jdbi, clock));
     }
 
     /**
@@ -120,13 +123,15 @@ public final class KeyService {
      * recorded (who, from where, when; never the secret).
      */
     public Secret reveal(String userId, String idOrSecret, String address) {
-        KeyStore store = jdbi.onDemand(KeyStore.class);
-        Credential key = find(store, userId, idOrSecret);
-        String sealed = store.sealed(key.publicId()).filter(s -> vault.enabled())
-                .orElseThrow(() -> ApiException.badRequest("This key's secret is not kept: it was shown once, when created."));
-        store.auditReveal(key.publicId(), userId, address, clock.millis());
-        CredentialAudit.revealed(key, address);
-        return vault.open(key.publicId(), sealed);
+        return jdbi.inTransaction(h -> {
+            KeyStore store = h.attach(KeyStore.class);
+            Credential key = find(store, userId, idOrSecret);
+            String sealed = store.sealed(key.publicId()).filter(s -> vault.enabled())
+                    .orElseThrow(() -> ApiException.badRequest("This key's secret is not kept: it was shown once, when created."));
+            store.auditReveal(key.publicId(), userId, address, clock.millis());
+            audit.revealed(h, key);
+            return vault.open(key.publicId(), sealed);
+        });
     }
 
     /** How often a key's secret has been revealed. */
@@ -142,7 +147,7 @@ public final class KeyService {
             session.ifPresent(c -> {
                 store.delete(c.publicId());
                 revocations.record(h, new Revocation.Key(c.publicId()));
-                CredentialAudit.deleted(h, c);
+                audit.deleted(h, c);
             });
         });
     }
@@ -191,7 +196,7 @@ public final class KeyService {
                 Credential changed = new Credential(current.publicId(), current.kind(), current.userId(), current.appId(),
                         description, newScopes, newEndpoints, current.displayPrefix(), current.createdAt(), expires,
                         current.lastUsedAt());
-                CredentialAudit.updated(h, current, changed);
+                audit.updated(h, current, changed);
                 out.add(changed);
             }
             return out;
@@ -204,8 +209,13 @@ public final class KeyService {
             Credential key = find(store, userId, idOrSecret);
             store.delete(key.publicId());
             revocations.record(h, new Revocation.Key(key.publicId()));
-            CredentialAudit.deleted(h, key);
+            audit.deleted(h, key);
         });
+    }
+
+    /** An audit operation's name for a credential of this kind: {@code API_KEY_…}, {@code PAT_…}, {@code SESSION_…}. */
+    public static String auditOperation(CredentialKind kind, String what) {
+        return CredentialAudit.operation(kind, what);
     }
 
     /** The longest a rolled key's previous secret may keep working. */
@@ -233,7 +243,7 @@ public final class KeyService {
             revocations.record(h, new Revocation.Key(key.publicId()));
             Credential rolled = new Credential(key.publicId(), key.kind(), key.userId(), key.appId(), key.description(),
                     key.scopes(), key.endpoints(), secret.displayPrefix(), key.createdAt(), key.expiresAt(), key.lastUsedAt());
-            CredentialAudit.rolled(h, rolled, overlap);
+            audit.rolled(h, rolled, overlap);
             return new Issued(rolled, secret);
         });
     }
@@ -266,7 +276,7 @@ public final class KeyService {
     private Credential revoke(Handle h, Credential c, String why) {
         h.attach(KeyStore.class).delete(c.publicId());
         revocations.record(h, new Revocation.Key(c.publicId()));
-        CredentialAudit.revoked(h, List.of(c), why);
+        audit.revoked(h, List.of(c), why);
         return c;
     }
 
@@ -281,7 +291,7 @@ public final class KeyService {
             if (delete) store.delete(c.publicId());
             revocations.record(h, new Revocation.Key(c.publicId()));
         }
-        CredentialAudit.revoked(h, revoked, why);
+        audit.revoked(h, revoked, why);
     }
 
     private record Prepared(CredentialKind kind, String userId, String appId, String description, List<String> scopes,
@@ -324,7 +334,7 @@ public final class KeyService {
         }
         Credential credential = new Credential(publicId, p.kind(), p.userId(), p.appId(), p.description(), p.scopes(),
                 p.endpoints(), secret.displayPrefix(), Instant.ofEpochMilli(now.toEpochMilli()), p.expiresAt(), null);
-        CredentialAudit.created(h, credential);
+        audit.created(h, credential);
         return new Issued(credential, secret);
     }
 

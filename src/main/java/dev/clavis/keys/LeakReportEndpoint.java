@@ -8,14 +8,12 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.clavis.auth.Secrets;
 import dev.clavis.net.ClientAddresses;
+import dev.clavis.protocol.ApiException;
 import dev.clavis.protocol.Dispatcher;
 import dev.clavis.protocol.Door;
-import dev.clavis.protocol.RequestIds;
 import dev.clavis.protocol.RestFront;
-import dev.clavis.protocol.Statuses;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
-import org.slf4j.MDC;
 
 /**
  * {@code POST /v2/secret_scanning/reports}, in the format of GitHub's secret scanning partner
@@ -43,43 +41,25 @@ public final class LeakReportEndpoint {
     }
 
     public void handle(Context ctx) {
-        long started = System.nanoTime();
-        String reqId = RequestIds.next();
-        String client = RestFront.clientAddress(ctx, clients);
-        MDC.put(Dispatcher.REQ_ID, reqId);
-        try {
-            StatusCode code = StatusCode.SUCCESS;
-            int http = 200;
-            String answer;
-            byte[] body = ctx.bodyAsBytes();
+        Dispatcher.Answer answer = dispatcher.outside(Door.REST, RestFront.clientAddress(ctx, clients), "LeakReport", reqId -> {
             if (!scanners.configured()) {
-                code = StatusCode.CONN_DOES_NOT_EXIST;
-                http = 404;
-                answer = status(code, "Leak reports are not accepted here (no --leak-report-keys).", reqId);
-            } else if (body.length > MAX_BODY_BYTES) {
-                code = StatusCode.CONN_EXCEEDS_LIMITS;
-                http = 413;
-                answer = status(code, "A report has at most " + MAX_BODY_BYTES + " bytes.", reqId);
-            } else if (!scanners.verify(ctx.header("Github-Public-Key-Identifier"), ctx.header("Github-Public-Key-Signature"), body)) {
-                code = StatusCode.CONN_CREDENTIALS_INVALID;
-                http = 401;
-                answer = status(code, "The report's signature is missing or does not verify with a configured key; nothing was revoked.",
-                        reqId);
-            } else {
-                JsonArray findings = findings(body);
-                if (findings == null) {
-                    code = StatusCode.CONN_BAD_REQUEST_FORMAT;
-                    http = 400;
-                    answer = status(code, "Send a JSON list of {\"token\", \"type\", \"url\", \"source\"}.", reqId);
-                } else {
-                    answer = revoke(findings).toString();
-                }
+                throw new ApiException(StatusCode.CONN_DOES_NOT_EXIST, "Leak reports are not accepted here (no --leak-report-keys).");
             }
-            ctx.status(http).contentType(RestFront.JSON).result(answer);
-            dispatcher.record(Door.REST, client, "LeakReport", "-", code, http, started);
-        } finally {
-            MDC.remove(Dispatcher.REQ_ID);
-        }
+            byte[] body = ctx.bodyAsBytes();
+            if (body.length > MAX_BODY_BYTES) {
+                throw new ApiException(StatusCode.CONN_EXCEEDS_LIMITS, "A report has at most " + MAX_BODY_BYTES + " bytes.");
+            }
+            if (!scanners.verify(ctx.header("Github-Public-Key-Identifier"), ctx.header("Github-Public-Key-Signature"), body)) {
+                throw new ApiException(StatusCode.CONN_CREDENTIALS_INVALID,
+                        "The report's signature is missing or does not verify with a configured key; nothing was revoked.");
+            }
+            JsonArray findings = findings(body);
+            if (findings == null) {
+                throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "Send a JSON list of {\"token\", \"type\", \"url\", \"source\"}.");
+            }
+            return new Dispatcher.Answer(200, StatusCode.SUCCESS, "-", revoke(findings).toString());
+        });
+        ctx.status(answer.httpStatus()).contentType(RestFront.JSON).result(answer.json());
     }
 
     private JsonArray revoke(JsonArray findings) {
@@ -113,16 +93,5 @@ public final class LeakReportEndpoint {
         } catch (JsonParseException | IllegalStateException malformed) {
             return null;
         }
-    }
-
-    private static String status(StatusCode code, String details, String reqId) {
-        JsonObject status = new JsonObject();
-        status.addProperty("code", code.getNumber());
-        status.addProperty("description", Statuses.description(code));
-        status.addProperty("details", details);
-        status.addProperty("req_id", reqId);
-        JsonObject body = new JsonObject();
-        body.add("status", status);
-        return body.toString();
     }
 }

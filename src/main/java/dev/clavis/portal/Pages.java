@@ -2,6 +2,7 @@ package dev.clavis.portal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.clavis.audit.Actor;
 import dev.clavis.auth.Caller;
 import dev.clavis.auth.Credential;
 import dev.clavis.auth.Secrets;
@@ -70,6 +71,7 @@ final class Pages {
                     "The form was stale or not from this site (missing CSRF token); nothing was changed.")));
             return Optional.empty();
         }
+        Actor.set(Actor.current().as(caller.get().userId(), caller.get().publicId()));
         return caller;
     }
 

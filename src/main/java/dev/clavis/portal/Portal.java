@@ -1,12 +1,14 @@
 package dev.clavis.portal;
 
 import dev.clavis.apps.AppService;
+import dev.clavis.audit.Actor;
 import dev.clavis.auth.Authenticator;
 import dev.clavis.auth.Credential;
 import dev.clavis.auth.ScopeCatalog;
 import dev.clavis.keys.KeyService;
 import dev.clavis.net.ClientAddresses;
 import dev.clavis.protocol.ApiException;
+import dev.clavis.protocol.RestFront;
 import dev.clavis.users.SignInThrottle;
 import dev.clavis.users.UserService;
 import io.javalin.config.RoutesConfig;
@@ -26,12 +28,14 @@ public final class Portal {
     private final AccountPages account;
     private final AppPages apps;
     private final KeyService keys;
+    private final ClientAddresses clients;
 
     /** @param served the scopes the server's implemented methods need (see ScopeCatalog.neededBy) */
     public Portal(UserService users, AppService apps, KeyService keys, ScopeCatalog scopes, Set<String> served,
                   Authenticator authenticator, SignInThrottle throttle, Duration sessionLifetime, boolean signupEnabled,
                   ClientAddresses clients, Clock clock) {
         this.keys = keys;
+        this.clients = clients;
         this.pages = new Pages(new BrowserSession(authenticator, sessionLifetime, clients), keys, clients);
         ScopeChooser chooser = ScopeChooser.of(scopes, served);
         this.account = new AccountPages(pages, users, keys, chooser, throttle, clients, signupEnabled, clock);
@@ -39,6 +43,9 @@ public final class Portal {
     }
 
     public void install(RoutesConfig app) {
+        // Whatever a portal request changes is recorded as done in the portal, from the client's address.
+        app.before(ctx -> Actor.set(new Actor("portal", null, null, null, RestFront.clientAddress(ctx, clients))));
+        app.after(ctx -> Actor.clear());
         app.exception(ApiException.class, (e, ctx) -> {
             ctx.status(e.httpStatus());
             pages.message(ctx, "That did not work", e.details());

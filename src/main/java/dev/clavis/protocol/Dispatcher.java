@@ -4,8 +4,10 @@ import com.clarifai.grpc.api.UserAppIDSet;
 import com.clarifai.grpc.api.status.BaseResponse;
 import com.clarifai.grpc.api.status.Status;
 import com.clarifai.grpc.api.status.StatusCode;
+import com.google.gson.JsonObject;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import dev.clavis.audit.Actor;
 import dev.clavis.auth.AccessControl;
 import dev.clavis.auth.Authenticator;
 import dev.clavis.auth.Caller;
@@ -14,6 +16,7 @@ import dev.clavis.auth.RateLimiter;
 import dev.clavis.auth.Secrets;
 import dev.clavis.auth.Target;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -76,8 +79,10 @@ public final class Dispatcher {
                              Decoder decoder, Optional<Handler<Message, Message>> handler) {
         String reqId = RequestIds.next();
         long started = System.nanoTime();
-        // Every line this call causes carries its req_id.
+        // Every line this call causes carries its req_id; every audit entry, who acted and from where.
         MDC.put(REQ_ID, reqId);
+        Actor actor = new Actor(door.label(), null, null, reqId, client);
+        Actor.set(actor);
         try {
             Outcome outcome;
             String credential = "-";
@@ -86,6 +91,7 @@ public final class Dispatcher {
                 if (method.authType() != AuthType.NONE) {
                     caller = authenticator.authenticate(headers);
                     credential = caller.publicId();
+                    Actor.set(actor.as(caller.userId(), caller.publicId()));
                     if (!limiter.tryAcquire(caller.publicId())) {
                         throw new ApiException(StatusCode.CONN_THROTTLED, "Too many requests with this credential; slow down.");
                     }
@@ -113,6 +119,7 @@ public final class Dispatcher {
             return outcome;
         } finally {
             MDC.remove(REQ_ID);
+            Actor.clear();
         }
     }
 
@@ -173,12 +180,52 @@ public final class Dispatcher {
     }
 
     /**
-     * The log line and timing of a call answered outside the method table ({@code POST /v2/login}),
-     * so that it reads and counts like every other; the caller holds {@code reqId} in the MDC.
+     * What a call outside the method table answers ({@code POST /v2/login}, leak reports, audit
+     * log searches): the HTTP status, the Clarifai code its log line names, the credential that
+     * acted ("-" for none) and the JSON body.
      */
-    public void record(Door door, String client, String method, String credential, StatusCode code, int httpStatus,
-                       long startedNanos) {
-        finished(door, client, method, method, credential, new Outcome(null, code, httpStatus), startedNanos);
+    public record Answer(int httpStatus, StatusCode code, String credential, String json) {
+        /** A bare status, as such calls answer their refusals. */
+        public static Answer refused(ApiException e, String reqId) {
+            JsonObject body = new JsonObject();
+            body.add("status", statusJson(e.code(), e.details(), reqId));
+            return new Answer(e.httpStatus(), e.code(), "-", body.toString());
+        }
+    }
+
+    /** {@code {"code", "description", "details", "req_id"}}, for bodies built as JSON. */
+    public static JsonObject statusJson(StatusCode code, String details, String reqId) {
+        JsonObject status = new JsonObject();
+        status.addProperty("code", code.getNumber());
+        status.addProperty("description", Statuses.description(code));
+        if (!details.isEmpty()) status.addProperty("details", details);
+        status.addProperty("req_id", reqId);
+        return status;
+    }
+
+    /**
+     * Runs a call outside the method table with what every call has: a req_id (in the MDC), the
+     * {@link Actor} its changes are audited as, its log line and its timing under {@code name}.
+     * {@code work} gets the req_id; a refusal it throws is answered with a bare status.
+     */
+    public Answer outside(Door door, String client, String name, Function<String, Answer> work) {
+        String reqId = RequestIds.next();
+        long started = System.nanoTime();
+        MDC.put(REQ_ID, reqId);
+        Actor.set(new Actor(door.label(), null, null, reqId, client));
+        try {
+            Answer answer;
+            try {
+                answer = work.apply(reqId);
+            } catch (ApiException e) {
+                answer = Answer.refused(e, reqId);
+            }
+            finished(door, client, name, name, answer.credential(), new Outcome(null, answer.code(), answer.httpStatus()), started);
+            return answer;
+        } finally {
+            MDC.remove(REQ_ID);
+            Actor.clear();
+        }
     }
 
     /** The call's one log line (its fields apart, for the JSON format) and its metrics. */

@@ -10,13 +10,10 @@ import dev.clavis.net.ClientAddresses;
 import dev.clavis.protocol.ApiException;
 import dev.clavis.protocol.Dispatcher;
 import dev.clavis.protocol.Door;
-import dev.clavis.protocol.RequestIds;
 import dev.clavis.protocol.RestFront;
-import dev.clavis.protocol.Statuses;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.Optional;
-import org.slf4j.MDC;
 
 /**
  * {@code POST /v2/login} with {@code {"email","password"}}: answers {@code {"status",
@@ -45,45 +42,30 @@ public final class LoginEndpoint {
     }
 
     public void handle(Context ctx) {
-        long started = System.nanoTime();
-        String reqId = RequestIds.next();
         String address = RestFront.clientAddress(ctx, clients);
-        JsonObject reply = new JsonObject();
-        StatusCode code;
-        int http;
-        MDC.put(Dispatcher.REQ_ID, reqId);
-        try {
-            try {
-                JsonObject body = parse(rest.body(ctx, MAX_BODY_BYTES));
-                String email = string(body, "email");
-                Duration wait = throttle.retryAfter(email, address);
-                if (!wait.isZero()) {
-                    ctx.header("Retry-After", Long.toString(SignInThrottle.seconds(wait)));
-                    throw new ApiException(StatusCode.CONN_THROTTLED, "Too many failed sign-ins from here; try again in "
-                            + SignInThrottle.seconds(wait) + " s.");
-                }
-                Optional<User> verified = users.verify(email, string(body, "password"));
-                if (verified.isEmpty()) {
-                    throttle.failed(email, address);
-                } else {
-                    throttle.succeeded(email, address);
-                }
-                User user = verified.orElseThrow(() -> new ApiException(StatusCode.CONN_CREDENTIALS_INVALID, "Wrong email or password."));
-                reply.addProperty("v2_user_id", user.id());
-                reply.addProperty("session_token", keys.createSession(user.id()).secret().reveal());
-                code = StatusCode.SUCCESS;
-                http = 200;
-                reply.add("status", status(code, "", reqId));
-            } catch (ApiException e) {
-                code = e.code();
-                http = e.httpStatus();
-                reply.add("status", status(code, e.details(), reqId));
+        Dispatcher.Answer answer = dispatcher.outside(Door.REST, address, "Login", reqId -> {
+            JsonObject body = parse(rest.body(ctx, MAX_BODY_BYTES));
+            String email = string(body, "email");
+            Duration wait = throttle.retryAfter(email, address);
+            if (!wait.isZero()) {
+                ctx.header("Retry-After", Long.toString(SignInThrottle.seconds(wait)));
+                throw new ApiException(StatusCode.CONN_THROTTLED, "Too many failed sign-ins from here; try again in "
+                        + SignInThrottle.seconds(wait) + " s.");
             }
-            RestFront.write(ctx, http, reply.toString());
-            dispatcher.record(Door.REST, address, "Login", "-", code, http, started);
-        } finally {
-            MDC.remove(Dispatcher.REQ_ID);
-        }
+            Optional<User> verified = users.verify(email, string(body, "password"));
+            if (verified.isEmpty()) {
+                throttle.failed(email, address);
+                throw new ApiException(StatusCode.CONN_CREDENTIALS_INVALID, "Wrong email or password.");
+            }
+            throttle.succeeded(email, address);
+            User user = verified.get();
+            JsonObject reply = new JsonObject();
+            reply.add("status", Dispatcher.statusJson(StatusCode.SUCCESS, "", reqId));
+            reply.addProperty("v2_user_id", user.id());
+            reply.addProperty("session_token", keys.createSession(user.id()).secret().reveal());
+            return new Dispatcher.Answer(200, StatusCode.SUCCESS, "-", reply.toString());
+        });
+        RestFront.write(ctx, answer.httpStatus(), answer.json());
     }
 
     private static JsonObject parse(String body) {
@@ -102,14 +84,5 @@ public final class LoginEndpoint {
             throw new ApiException(StatusCode.CONN_BAD_REQUEST_FORMAT, "'" + field + "' must be a string.");
         }
         return value.getAsString();
-    }
-
-    private static JsonObject status(StatusCode code, String details, String reqId) {
-        JsonObject status = new JsonObject();
-        status.addProperty("code", code.getNumber());
-        status.addProperty("description", Statuses.description(code));
-        if (!details.isEmpty()) status.addProperty("details", details);
-        status.addProperty("req_id", reqId);
-        return status;
     }
 }

@@ -3,6 +3,7 @@ package dev.clavis.users;
 import dev.clavis.apps.App;
 import dev.clavis.apps.AppService;
 import dev.clavis.apps.AppStore;
+import dev.clavis.audit.AuditTrail;
 import dev.clavis.auth.CredentialKind;
 import dev.clavis.auth.PasswordHasher;
 import dev.clavis.keys.KeyService;
@@ -23,6 +24,7 @@ public final class UserAdministration {
     private final KeyService keys;
     private final AppService apps;
     private final Clock clock;
+    private final AuditTrail audit;
 
     public UserAdministration(Jdbi jdbi, PasswordHasher hasher, KeyService keys, AppService apps, Clock clock) {
         this.jdbi = jdbi;
@@ -30,6 +32,7 @@ public final class UserAdministration {
         this.keys = keys;
         this.apps = apps;
         this.clock = clock;
+        this.audit = new AuditTrail(jdbi, clock);
     }
 
     public List<User> list() {
@@ -41,6 +44,7 @@ public final class UserAdministration {
         jdbi.useTransaction(h -> {
             if (h.attach(UserStore.class).setDisabledAt(userId, clock.millis()) == 0) throw noUser(userId);
             keys.revokeAllOf(h, userId, EnumSet.allOf(CredentialKind.class), false, "user disabled");
+            audit.record(h, AuditTrail.Event.of(userId, "USER_DISABLE").user(userId));
         });
     }
 
@@ -48,6 +52,7 @@ public final class UserAdministration {
     public void enable(String userId) {
         jdbi.useTransaction(h -> {
             if (h.attach(UserStore.class).setDisabledAt(userId, null) == 0) throw noUser(userId);
+            audit.record(h, AuditTrail.Event.of(userId, "USER_ENABLE").user(userId));
         });
     }
 
@@ -58,6 +63,7 @@ public final class UserAdministration {
         jdbi.useTransaction(h -> {
             if (h.attach(UserStore.class).setPasswordHash(userId, hash) == 0) throw noUser(userId);
             keys.revokeAllOf(h, userId, EnumSet.of(CredentialKind.SESSION), true, "password reset");
+            audit.record(h, AuditTrail.Event.of(userId, "USER_PASSWORD_CHANGE").user(userId));
         });
     }
 
@@ -69,6 +75,7 @@ public final class UserAdministration {
             keys.revokeAllOf(h, userId, EnumSet.allOf(CredentialKind.class), true, "user deleted");
             // Zero rows for a system user, which has no password: the whole change rolls back.
             if (h.attach(UserStore.class).delete(userId) == 0) throw noUser(userId);
+            audit.record(h, AuditTrail.Event.of(userId, "USER_DELETE").user(userId));
         });
     }
 

@@ -1,6 +1,7 @@
 package dev.clavis.users;
 
 import com.clarifai.grpc.api.status.StatusCode;
+import dev.clavis.audit.AuditTrail;
 import dev.clavis.auth.PasswordHasher;
 import dev.clavis.protocol.ApiException;
 import dev.clavis.protocol.Ids;
@@ -13,11 +14,14 @@ import org.jdbi.v3.core.Jdbi;
 /** The rules for users: valid ids and emails, hashed passwords, sign-in that reveals nothing. */
 public final class UserService {
     private static final int MIN_PASSWORD = 8;
+    /** The audit log owner of failed sign-ins to emails no account has: no user ever reads it. */
+    private static final String NO_ACCOUNT = "-";
     private static final int MAX_PASSWORD = 1024;
 
     private final Jdbi jdbi;
     private final PasswordHasher hasher;
     private final Clock clock;
+    private final AuditTrail audit;
     /**
      * Verified against when the email is unknown, so both cases take the same time. Computed in
      * the background: hashing takes a few hundred milliseconds on a cold JVM.
@@ -28,6 +32,7 @@ public final class UserService {
         this.jdbi = jdbi;
         this.hasher = hasher;
         this.clock = clock;
+        this.audit = new AuditTrail(jdbi, clock);
         this.decoyHash = CompletableFuture.supplyAsync(() -> hasher.hash("decoy password never matched"));
     }
 
@@ -47,6 +52,7 @@ public final class UserService {
                 throw new ApiException(StatusCode.DATABASE_DUPLICATE_KEY, "That email is already registered.");
             }
             users.insert(id, normalisedEmail, hash, now);
+            audit.record(h, AuditTrail.Event.of(id, "USER_CREATE").user(id));
             return users.find(id).orElseThrow();
         });
     }
@@ -65,7 +71,13 @@ public final class UserService {
         UserStore users = jdbi.onDemand(UserStore.class);
         Optional<String> hash = users.findPasswordHash(normalised);
         boolean ok = hasher.verify(password, hash.orElseGet(decoyHash::join));
-        return ok && hash.isPresent() ? users.findByEmail(normalised) : Optional.empty();
+        // Recorded in the account's own log. An unknown email has no account: its failure goes in a
+        // log no user reads, so that both refusals take the same work (and tell nothing by time).
+        Optional<User> account = hash.isPresent() ? users.findByEmail(normalised) : Optional.empty();
+        String owner = account.map(User::id).orElse(NO_ACCOUNT);
+        AuditTrail.Event event = AuditTrail.Event.of(owner, ok ? "USER_LOGIN" : "USER_LOGIN_FAILED").user(account.map(User::id).orElse(null));
+        audit.record(ok ? event : event.failed());
+        return ok ? account : Optional.empty();
     }
 
     static void requireValidPassword(String password) {
