@@ -3,6 +3,7 @@ package dev.clavis;
 import com.clarifai.grpc.api.V2Grpc;
 import dev.clavis.apps.AppHandlers;
 import dev.clavis.apps.AppService;
+import dev.clavis.audit.AuditSearchEndpoint;
 import dev.clavis.auth.AccessControl;
 import dev.clavis.auth.Authenticator;
 import dev.clavis.auth.RateLimiter;
@@ -185,6 +186,7 @@ public final class Clavis implements AutoCloseable {
         // Portal and API alike: growing delays per account and address (see SignInThrottle).
         SignInThrottle signIns = new SignInThrottle(clock);
         LoginEndpoint login = new LoginEndpoint(users, keys, rest, dispatcher, signIns, clients);
+        AuditSearchEndpoint auditSearch = new AuditSearchEndpoint(core.audit, authenticator, dispatcher, rest, clients);
         LeakReportEndpoint leaks = new LeakReportEndpoint(keys, config.leakReportKeys() == null ? ScannerKeys.none()
                 : ScannerKeys.load(config.leakReportKeys()), dispatcher, clients);
         Portal portal = new Portal(users, apps, keys, scopes, scopes.neededBy(handlers.methodNames()), authenticator, signIns,
@@ -194,6 +196,7 @@ public final class Clavis implements AutoCloseable {
             rest.configure(javalin, config.shutdownGrace());
             javalin.routes.post("/v2/login", login::handle);
             javalin.routes.post("/v2/secret_scanning/reports", leaks::handle);
+            javalin.routes.post("/v2/users/{user_id}/audit_log/searches", auditSearch::handle);
             // GET /livez (liveness: the process answers, nothing else is asked, so a slow database
             // never gets a live node restarted) is answered by the API door, before Javalin.
             javalin.routes.get("/readyz", ctx -> {
@@ -349,6 +352,7 @@ public final class Clavis implements AutoCloseable {
         }
         background.scheduleWithFixedDelay(this::flushLastUsed, 5, 5, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(readiness::publish, 0, 1, TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(this::pruneAuditLog, 1, 60, TimeUnit.MINUTES);
         downloads.resumePending();
         training.resumeUnfinished();
         started = true;
@@ -388,6 +392,16 @@ public final class Clavis implements AutoCloseable {
             core.authenticator.flushLastUsed((id, at) -> core.keyStore.touch(id, at.toEpochMilli()));
         } catch (RuntimeException e) {
             log.warn("could not record when keys were last used", e);
+        }
+    }
+
+    /** Drops audit entries past the retention (--audit-retention). */
+    private void pruneAuditLog() {
+        try {
+            int pruned = core.audit.prune(core.clock.instant().minus(core.config.auditRetention()));
+            if (pruned > 0) log.info("pruned {} audit log entries older than {}", pruned, core.config.auditRetention());
+        } catch (RuntimeException e) {
+            log.warn("could not prune the audit log", e);
         }
     }
 

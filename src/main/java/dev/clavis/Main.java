@@ -171,6 +171,10 @@ public final class Main implements Runnable {
                         + "(env CLAVIS_LOG_FORMAT; default text).")
         String logFormat;
 
+        @Option(names = "--audit-retention", defaultValue = "365d", converter = DurationConverter.class,
+                description = "How long audit log entries are kept, e.g. 365d (env CLAVIS_AUDIT_RETENTION; default 365d).")
+        Duration auditRetention;
+
         @Option(names = "--leak-report-keys", paramLabel = "FILE",
                 description = "Public keys of the secret scanners that may report leaked secrets to POST "
                         + "/v2/secret_scanning/reports, in GitHub's format (env CLAVIS_LEAK_REPORT_KEYS; default none: refused).")
@@ -198,7 +202,8 @@ public final class Main implements Runnable {
                     .withSecretKey(!recoverableSecrets ? null : MasterKeyFile.resolve(secretKeyFile, storage.config().dataDir(),
                             storage.config().databaseUrl() == null, true))
                     .withShutdownGrace(shutdownGrace)
-                    .withLeakReportKeys(leakReportKeys);
+                    .withLeakReportKeys(leakReportKeys)
+                    .withAuditRetention(auditRetention);
             Clavis clavis = Clavis.create(config).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -211,7 +216,7 @@ public final class Main implements Runnable {
         }
     }
 
-    /** {@code 20s}, {@code 1500ms}, {@code 2m}, or a number of seconds. */
+    /** {@code 20s}, {@code 1500ms}, {@code 2m}, {@code 365d}, or a number of seconds. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
@@ -220,6 +225,7 @@ public final class Main implements Runnable {
                 if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
                 if (v.endsWith("s")) return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
                 if (v.endsWith("m")) return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+                if (v.endsWith("d")) return Duration.ofDays(Long.parseLong(v.substring(0, v.length() - 1)));
                 return Duration.ofSeconds(Long.parseLong(v));
             } catch (NumberFormatException e) {
                 throw new CommandLine.TypeConversionException("a duration such as 20s, 1500ms or 2m, not '" + value + "'");

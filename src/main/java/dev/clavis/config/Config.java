@@ -26,6 +26,7 @@ import java.util.function.Consumer;
  * @param trustedProxies reverse proxies whose forwarded client address and scheme are believed
  * @param shutdownGrace  how long calls in flight may take to finish once shutdown begins
  * @param leakReportKeys the secret scanners' public keys (GitHub's format); null: leak reports are refused
+ * @param auditRetention how long audit log entries are kept
  */
 public record Config(
         String host,
@@ -45,12 +46,13 @@ public record Config(
         List<Cidr> trustedProxies,
         List<String> corsOrigins,
         Duration shutdownGrace,
-        Path leakReportKeys) {
+        Path leakReportKeys,
+        Duration auditRetention) {
 
     public static Config defaults() {
         return new Config("0.0.0.0", 8080, 18080, Path.of("data"), null, null, null,
                 8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L, Set.of(), true, null, List.of(), List.of(),
-                Duration.ofSeconds(20), null);
+                Duration.ofSeconds(20), null, Duration.ofDays(365));
     }
 
     public Config withHost(String address) {
@@ -115,6 +117,10 @@ public record Config(
         return with(b -> b.shutdownGrace = grace);
     }
 
+    public Config withAuditRetention(Duration kept) {
+        return with(b -> b.auditRetention = kept);
+    }
+
     public Config withLeakReportKeys(Path file) {
         return with(b -> b.leakReportKeys = file);
     }
@@ -126,7 +132,7 @@ public record Config(
         return new Config(b.host, b.httpPort, b.grpcPort, b.dataDir, b.databaseUrl, b.grpcTlsCert, b.grpcTlsKey,
                 b.maxBodyBytes, b.rateLimit, b.sessionLifetime, b.maxImagePixels, b.fetchAllowHosts, b.portalSignup,
                 b.secretKey, b.trustedProxies, b.corsOrigins, b.shutdownGrace,
-                b.leakReportKeys);
+                b.leakReportKeys, b.auditRetention);
     }
 
     /** The components, open to change while a copy is made. */
@@ -149,6 +155,7 @@ public record Config(
         List<String> corsOrigins;
         Duration shutdownGrace;
         Path leakReportKeys;
+        Duration auditRetention;
 
         Settings(Config c) {
             host = c.host;
@@ -169,6 +176,7 @@ public record Config(
             corsOrigins = c.corsOrigins;
             shutdownGrace = c.shutdownGrace;
             leakReportKeys = c.leakReportKeys;
+            auditRetention = c.auditRetention;
         }
     }
 
@@ -211,6 +219,9 @@ public record Config(
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
             problems.add("shutdown-grace: zero or more, such as 20s");
         }
+        if (auditRetention == null || auditRetention.compareTo(Duration.ofDays(1)) < 0) {
+            problems.add("audit-retention: at least 1 day, such as 365d");
+        }
         if (sessionLifetime.isNegative() || sessionLifetime.isZero()) {
             problems.add("session lifetime must be positive");
         }
@@ -235,6 +246,7 @@ public record Config(
                 + ", sessionLifetime=" + sessionLifetime + ", maxImagePixels=" + maxImagePixels
                 + ", fetchAllowHosts=" + fetchAllowHosts + ", portalSignup=" + portalSignup
                 + ", recoverableSecrets=" + (secretKey != null) + ", trustedProxies=" + trustedProxies + ", corsOrigins=" + corsOrigins
-                + ", shutdownGrace=" + shutdownGrace + ", leakReportKeys=" + leakReportKeys + "]";
+                + ", shutdownGrace=" + shutdownGrace + ", leakReportKeys=" + leakReportKeys
+                + ", auditRetention=" + auditRetention + "]";
     }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -19,7 +20,7 @@ import org.eclipse.jetty.util.Fields;
  * container and web framework the portal is built on: routing, transcoding and answering are
  * Clavis's own (the method table), and the layers in between cost more than the request path
  * itself. So is {@code GET /livez}. Everything else, the portal, {@code POST /v2/login} and
- * {@code POST /v2/secret_scanning/reports} among it, passes on to Javalin, which Javalin wires in
+ * {@code POST /v2/secret_scanning/reports} and the audit log search among it, passes on to Javalin, which Javalin wires in
  * as this handler's inner handler.
  */
 final class ApiDoor extends Handler.Wrapper {
@@ -31,6 +32,8 @@ final class ApiDoor extends Handler.Wrapper {
         this.cors = cors;
     }
 
+    /** Served by Javalin like login: JSON of Clavis's own, not a V2 message. */
+    private static final Pattern AUDIT_SEARCH = Pattern.compile("/v2/users/[^/]+/audit_log/searches");
     private static final byte[] LIVE = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
 
     @Override
@@ -43,7 +46,7 @@ final class ApiDoor extends Handler.Wrapper {
             return true;
         }
         boolean api = path != null && path.startsWith("/v2/") && !(request.getMethod().equals("POST")
-                && (path.equals("/v2/login") || path.equals("/v2/secret_scanning/reports")));
+                && (path.equals("/v2/login") || path.equals("/v2/secret_scanning/reports") || AUDIT_SEARCH.matcher(path).matches()));
         if (!api) return super.handle(request, response, callback);
         String allowed = cors.allowOrigin(request.getHeaders().get(HttpHeader.ORIGIN));
         if (allowed != null) {
