@@ -190,7 +190,7 @@ public final class Clavis implements AutoCloseable {
         LeakReportEndpoint leaks = new LeakReportEndpoint(keys, config.leakReportKeys() == null ? ScannerKeys.none()
                 : ScannerKeys.load(config.leakReportKeys()), dispatcher, clients);
         Portal portal = new Portal(users, apps, keys, scopes, scopes.neededBy(handlers.methodNames()), authenticator, signIns,
-                config.sessionLifetime(), config.portalSignup(), clients, clock);
+                config.sessionLifetime(), config.portalSignup(), clients, clock, core.audit);
         // Every route is known before the server starts (Javalin 7 takes them with its config).
         Javalin http = Javalin.create(javalin -> {
             rest.configure(javalin, config.shutdownGrace());

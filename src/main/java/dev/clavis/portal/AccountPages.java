@@ -1,6 +1,8 @@
 package dev.clavis.portal;
 
 import com.clarifai.grpc.api.status.StatusCode;
+import dev.clavis.audit.AuditEntry;
+import dev.clavis.audit.AuditTrail;
 import dev.clavis.auth.Caller;
 import dev.clavis.auth.Credential;
 import dev.clavis.auth.CredentialKind;
@@ -13,6 +15,8 @@ import dev.clavis.users.User;
 import dev.clavis.users.UserService;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +26,12 @@ import java.util.Optional;
 /** Signing in, up and out, and the account's personal access tokens. */
 final class AccountPages {
     /** The one answer to a sign-up whose id or email is taken, whichever it is. */
+    private static final int ACTIVITY_PAGE = 50;
+    /** The events the activity filter offers (the README lists them all). */
+    private static final List<String> OPERATIONS = List.of("USER_LOGIN", "USER_LOGIN_FAILED", "USER_PASSWORD_CHANGE", "APP_CREATE",
+            "APP_UPDATE", "APP_DELETE", "API_KEY_CREATE", "API_KEY_UPDATE", "API_KEY_DELETE", "API_KEY_REVEAL", "API_KEY_ROLL",
+            "API_KEY_REVOKE", "API_KEY_EXPIRED_USE", "PAT_CREATE", "PAT_DELETE", "PAT_REVEAL", "PAT_ROLL", "PAT_REVOKE",
+            "PAT_EXPIRED_USE", "SESSION_DELETE");
     static final String TAKEN = "That user id or email cannot be used. If you already have an account, sign in.";
 
     private final Pages pages;
@@ -33,10 +43,12 @@ final class AccountPages {
     private final ClientAddresses clients;
     private final boolean signupEnabled;
     private final Clock clock;
+    private final AuditTrail audit;
 
     AccountPages(Pages pages, UserService users, KeyService keys, ScopeChooser chooser, SignInThrottle throttle,
-                 ClientAddresses clients, boolean signupEnabled, Clock clock) {
+                 ClientAddresses clients, boolean signupEnabled, Clock clock, AuditTrail audit) {
         this.clock = clock;
+        this.audit = audit;
         this.pages = pages;
         this.sessions = pages.sessions;
         this.users = users;
@@ -156,6 +168,31 @@ final class AccountPages {
         } catch (ApiException e) {
             patForm(ctx, caller, draft.refusedWith(e));
         }
+    }
+
+    /** The account's audit log, newest first, filtered by app, event and outcome, a page at a time. */
+    void activityPage(Context ctx, Caller caller, List<String> appIds) {
+        String app = Pages.nz(ctx.queryParam("app"));
+        String operation = Pages.nz(ctx.queryParam("operation"));
+        String outcome = Pages.nz(ctx.queryParam("outcome"));
+        int page;
+        try {
+            page = Math.max(1, Integer.parseInt(Pages.nz(ctx.queryParam("page")).isEmpty() ? "1" : ctx.queryParam("page")));
+        } catch (NumberFormatException e) {
+            page = 1;
+        }
+        // One more than a page, to know whether there is a next one.
+        List<AuditEntry> found = audit.search(caller.userId(), new AuditTrail.Query(null, null,
+                operation.isEmpty() ? List.of() : List.of(operation), outcome.isEmpty() ? null : outcome.equals("ok"), List.of(),
+                null, app.isEmpty() ? null : app, false, 1, page * ACTIVITY_PAGE + 1));
+        List<AuditEntry> shown = found.subList(Math.min(found.size(), (page - 1) * ACTIVITY_PAGE), Math.min(found.size(), page * ACTIVITY_PAGE));
+        StringBuilder query = new StringBuilder();
+        if (!app.isEmpty()) query.append("app=").append(URLEncoder.encode(app, StandardCharsets.UTF_8)).append('&');
+        if (!operation.isEmpty()) query.append("operation=").append(URLEncoder.encode(operation, StandardCharsets.UTF_8)).append('&');
+        if (!outcome.isEmpty()) query.append("outcome=").append(URLEncoder.encode(outcome, StandardCharsets.UTF_8)).append('&');
+        pages.render(ctx, "portal/activity.jte", pages.params("page", pages.page(ctx, caller, "Activity", "activity", Pages.NO_FLASH, null),
+                "entries", shown, "appIds", appIds, "operations", OPERATIONS, "app", app, "operation", operation, "outcome", outcome,
+                "pageNumber", page, "more", found.size() > page * ACTIVITY_PAGE, "query", query.toString()));
     }
 
     /** The token an {@code /account/pats/<key>} route names, only if it is a PAT. */

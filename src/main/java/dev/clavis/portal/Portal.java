@@ -1,7 +1,9 @@
 package dev.clavis.portal;
 
 import dev.clavis.apps.AppService;
+import dev.clavis.apps.App;
 import dev.clavis.audit.Actor;
+import dev.clavis.audit.AuditTrail;
 import dev.clavis.auth.Authenticator;
 import dev.clavis.auth.Credential;
 import dev.clavis.auth.ScopeCatalog;
@@ -29,16 +31,18 @@ public final class Portal {
     private final AppPages apps;
     private final KeyService keys;
     private final ClientAddresses clients;
+    private final AppService appService;
 
     /** @param served the scopes the server's implemented methods need (see ScopeCatalog.neededBy) */
     public Portal(UserService users, AppService apps, KeyService keys, ScopeCatalog scopes, Set<String> served,
                   Authenticator authenticator, SignInThrottle throttle, Duration sessionLifetime, boolean signupEnabled,
-                  ClientAddresses clients, Clock clock) {
+                  ClientAddresses clients, Clock clock, AuditTrail audit) {
         this.keys = keys;
         this.clients = clients;
         this.pages = new Pages(new BrowserSession(authenticator, sessionLifetime, clients), keys, clients);
         ScopeChooser chooser = ScopeChooser.of(scopes, served);
-        this.account = new AccountPages(pages, users, keys, chooser, throttle, clients, signupEnabled, clock);
+        this.account = new AccountPages(pages, users, keys, chooser, throttle, clients, signupEnabled, clock, audit);
+        this.appService = apps;
         this.apps = new AppPages(pages, apps, keys, chooser, clock);
     }
 
@@ -110,6 +114,8 @@ public final class Portal {
             ctx.redirect("/apps/" + ctx.pathParam("app") + "/settings");
         }));
 
+        app.get("/account/activity", ctx -> pages.signedIn(ctx, false).ifPresent(caller -> account.activityPage(ctx, caller,
+                appService.list(caller.userId(), caller.userId(), dev.clavis.protocol.Page.of(1, 1000)).stream().map(App::id).toList())));
         app.get("/account/security", ctx -> pages.signedIn(ctx, false).ifPresent(caller -> account.securityPage(ctx, caller, null)));
         app.get("/account/pats/new", ctx -> pages.signedIn(ctx, false).ifPresent(caller ->
                 account.patForm(ctx, caller, ScopeChooser.Draft.of("", List.of(ScopeCatalog.ALL)))));

@@ -235,6 +235,21 @@ class PortalBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("p.notice"), "deleted"));
         assertEquals(11009, server.rest("GET", "/v2/users/alice/keys", pat, null).code());
 
+        // The account's activity: every event above, filterable by app.
+        open("/account/activity");
+        assertEquals("page", browser.findElement(By.linkText("Activity")).getDomAttribute("aria-current"));
+        String activity = text("table.activity");
+        for (String event : List.of("USER_CREATE", "APP_CREATE", "API_KEY_CREATE", "API_KEY_UPDATE", "API_KEY_ROLL", "API_KEY_REVEAL",
+                "API_KEY_DELETE", "PAT_CREATE", "PAT_DELETE")) {
+            assertTrue(activity.contains(event), event + " in the activity");
+        }
+        new Select(browser.findElement(By.id("app"))).selectByValue("gallery");
+        navigateBy(browser.findElement(By.cssSelector("form.filters button")));
+        assertTrue(browser.getCurrentUrl().contains("app=gallery"));
+        assertFalse(text("table.activity").contains("PAT_CREATE"), "only the app's events");
+        assertTrue(text("table.activity").contains("API_KEY_ROLL"));
+        look("activity");
+
         open("/no/such/page");
         look("not-found");
         assertTrue(browser.findElements(By.cssSelector("nav[aria-label=Main]")).size() == 1, "the navigation stays on error pages");
