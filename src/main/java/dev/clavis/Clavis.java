@@ -18,8 +18,10 @@ import dev.clavis.inputs.InputDownloads;
 import dev.clavis.inputs.InputHandlers;
 import dev.clavis.inputs.InputService;
 import dev.clavis.keys.KeyHandlers;
+import dev.clavis.keys.CredentialUsage;
 import dev.clavis.keys.KeyService;
 import dev.clavis.keys.LeakReportEndpoint;
+import dev.clavis.keys.UsageEndpoint;
 import dev.clavis.keys.ScannerKeys;
 import dev.clavis.keys.ScopeHandlers;
 import dev.clavis.media.Images;
@@ -101,11 +103,13 @@ public final class Clavis implements AutoCloseable {
     private final List<ExecutorService> workers;
     private final ServerMetrics metrics;
     private final Readiness readiness;
+    private final CredentialUsage usage;
     private boolean started;
     private boolean closed;
 
     private Clavis(Services core, InputDownloads downloads, Training training, Javalin http, Server grpc,
-                   List<ExecutorService> workers, ServerMetrics metrics, Readiness readiness) {
+                   List<ExecutorService> workers, ServerMetrics metrics, Readiness readiness, CredentialUsage usage) {
+        this.usage = usage;
         this.metrics = metrics;
         this.readiness = readiness;
         this.core = core;
@@ -178,6 +182,8 @@ public final class Clavis implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher(handlers, authenticator, new AccessControl(scopes, apps::find),
                 new RateLimiter(config.rateLimit()), new CallMeters(metrics.registry()));
 
+        CredentialUsage usage = new CredentialUsage(database.jdbi(), clock);
+        dispatcher.countCallsWith(usage::called);
         ClientAddresses clients = new ClientAddresses(config.trustedProxies());
         RestFront rest = new RestFront(methods, dispatcher, json, config.maxBodyBytes(), config.corsOrigins(), clients);
         // Routes of Clavis's own, beside Clarifai's (the README lists them).
@@ -187,16 +193,18 @@ public final class Clavis implements AutoCloseable {
         SignInThrottle signIns = new SignInThrottle(clock);
         LoginEndpoint login = new LoginEndpoint(users, keys, rest, dispatcher, signIns, clients);
         AuditSearchEndpoint auditSearch = new AuditSearchEndpoint(core.audit, authenticator, dispatcher, rest, clients);
+        UsageEndpoint keyUsage = new UsageEndpoint(keys, usage, authenticator, dispatcher, clients, clock);
         LeakReportEndpoint leaks = new LeakReportEndpoint(keys, config.leakReportKeys() == null ? ScannerKeys.none()
                 : ScannerKeys.load(config.leakReportKeys()), dispatcher, clients);
         Portal portal = new Portal(users, apps, keys, scopes, scopes.neededBy(handlers.methodNames()), authenticator, signIns,
-                config.sessionLifetime(), config.portalSignup(), clients, clock, core.audit);
+                config.sessionLifetime(), config.portalSignup(), clients, clock, core.audit, usage);
         // Every route is known before the server starts (Javalin 7 takes them with its config).
         Javalin http = Javalin.create(javalin -> {
             rest.configure(javalin, config.shutdownGrace());
             javalin.routes.post("/v2/login", login::handle);
             javalin.routes.post("/v2/secret_scanning/reports", leaks::handle);
             javalin.routes.post("/v2/users/{user_id}/audit_log/searches", auditSearch::handle);
+            javalin.routes.get("/v2/users/{user_id}/keys/{key_id}/usage", keyUsage::handle);
             // GET /livez (liveness: the process answers, nothing else is asked, so a slow database
             // never gets a live node restarted) is answered by the API door, before Javalin.
             javalin.routes.get("/readyz", ctx -> {
@@ -226,7 +234,7 @@ public final class Clavis implements AutoCloseable {
                 // limit, which ends a call with RESOURCE_EXHAUSTED, stands above it as a last guard.
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes() * 4L))
                 .build();
-        return new Clavis(core, downloads, training, http, grpc, List.of(downloadWorkers, trainingWorkers), metrics, readiness);
+        return new Clavis(core, downloads, training, http, grpc, List.of(downloadWorkers, trainingWorkers), metrics, readiness, usage);
     }
 
     /** Registers what each part counts; the parts own their numbers, the registry only reads them. */
@@ -386,20 +394,27 @@ public final class Clavis implements AutoCloseable {
         return core.keys;
     }
 
-    /** Writes the last-used times authentication gathered since the previous flush. */
+    /** Writes every usage count gathered so far now, not at the next flush (tests read them back at once). */
+    public void flushUsage() {
+        usage.flushAll();
+    }
+
+    /** Writes the last-used times and usage counts gathered since the previous flush. */
     private void flushLastUsed() {
         try {
             core.authenticator.flushLastUsed((id, at) -> core.keyStore.touch(id, at.toEpochMilli()));
+            usage.flush();
         } catch (RuntimeException e) {
-            log.warn("could not record when keys were last used", e);
+            log.warn("could not record when and how much keys were used", e);
         }
     }
 
-    /** Drops audit entries past the retention (--audit-retention). */
+    /** Drops audit entries past the retention (--audit-retention), and usage counts past theirs. */
     private void pruneAuditLog() {
         try {
             int pruned = core.audit.prune(core.clock.instant().minus(core.config.auditRetention()));
             if (pruned > 0) log.info("pruned {} audit log entries older than {}", pruned, core.config.auditRetention());
+            usage.prune();
         } catch (RuntimeException e) {
             log.warn("could not prune the audit log", e);
         }
@@ -425,7 +440,14 @@ public final class Clavis implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (started) flushLastUsed();
+        if (started) {
+            flushLastUsed();
+            try {
+                usage.flushAll();
+            } catch (RuntimeException e) {
+                log.warn("could not record the last usage counts", e);
+            }
+        }
         core.close();
         metrics.close();
     }

@@ -6,11 +6,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.clavis.auth.AccountReads;
 import dev.clavis.auth.Authenticator;
 import dev.clavis.auth.Caller;
 import dev.clavis.auth.CredentialHeaders;
-import dev.clavis.auth.CredentialKind;
-import dev.clavis.auth.ScopeCatalog;
 import dev.clavis.net.ClientAddresses;
 import dev.clavis.protocol.ApiException;
 import dev.clavis.protocol.Dispatcher;
@@ -53,18 +52,9 @@ public final class AuditSearchEndpoint {
 
     public void handle(Context ctx) {
         Dispatcher.Answer answer = dispatcher.outside(Door.REST, RestFront.clientAddress(ctx, clients), "PostAuditLogSearches", reqId -> {
-            Caller caller = authenticator.authenticate(CredentialHeaders.of(
-                    Collections.list(ctx.req().getHeaders("Authorization")), Collections.list(ctx.req().getHeaders("X-Clarifai-Session-Token"))));
-            if (caller.is(CredentialKind.APP_KEY)) {
-                throw new ApiException(StatusCode.CONN_INSUFFICIENT_SCOPES, "An app key reads no audit log: use a personal access token.");
-            }
-            if (!caller.scopes().contains(ScopeCatalog.ALL) && !caller.scopes().contains("Keys:Get")) {
-                throw new ApiException(StatusCode.CONN_INSUFFICIENT_SCOPES, "Reading the audit log needs scope All or Keys:Get.");
-            }
-            String userId = ctx.pathParam("user_id");
-            if (!userId.equals("me") && !userId.equals(caller.userId())) {
-                throw new ApiException(StatusCode.CONN_INSUFFICIENT_SCOPES, "A user reads only their own audit log.");
-            }
+            Caller caller = AccountReads.authorize(authenticator, CredentialHeaders.of(
+                    Collections.list(ctx.req().getHeaders("Authorization")), Collections.list(ctx.req().getHeaders("X-Clarifai-Session-Token"))),
+                    ctx.pathParam("user_id"), "audit log");
             AuditTrail.Query query = query(parse(rest.body(ctx, MAX_BODY_BYTES)));
             JsonArray entries = new JsonArray();
             for (AuditEntry entry : trail.search(caller.userId(), query)) entries.add(json(entry));

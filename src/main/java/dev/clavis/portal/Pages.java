@@ -6,6 +6,7 @@ import dev.clavis.audit.Actor;
 import dev.clavis.auth.Caller;
 import dev.clavis.auth.Credential;
 import dev.clavis.auth.Secrets;
+import dev.clavis.keys.CredentialUsage;
 import dev.clavis.keys.KeyService;
 import dev.clavis.net.ClientAddresses;
 import dev.clavis.protocol.RestFront;
@@ -38,6 +39,7 @@ final class Pages {
     }
 
     static final Flash NO_FLASH = new Flash(null);
+    private static final int USAGE_DAYS = 14;
     private static final String RENDERED = "clavis.portal.rendered";
 
     final BrowserSession sessions;
@@ -164,6 +166,18 @@ final class Pages {
         String secret = keys.reveal(caller.userId(), key.publicId(), address).reveal();
         flash(ctx, new Flash(what + " shown again; the reveal is recorded.", new NewSecret(what, secret, NewSecret.KEPT),
                 key.publicId()));
+    }
+
+    /** A key's or token's requests per day over the last two weeks, as a chart. */
+    void usagePage(Context ctx, Caller caller, Credential key, String noun, String back, CredentialUsage usage,
+                   java.time.Clock clock) {
+        java.time.Instant now = clock.instant();
+        UsageChart chart = UsageChart.of(usage.between(key.publicId(), now.minus(Duration.ofDays(USAGE_DAYS)), now, true), now, USAGE_DAYS);
+        String address = usage.lastAddress(key.publicId());
+        String lastUsed = key.lastUsedAt() == null ? "never"
+                : key.lastUsedAt().toString().substring(0, 16).replace('T', ' ') + " UTC" + (address == null ? "" : " from " + address);
+        render(ctx, "portal/usage.jte", Map.of("page", page(ctx, caller, "Usage", null, NO_FLASH, null), "noun", noun,
+                "name", key.displayPrefix() + "…", "chart", chart, "lastUsed", lastUsed, "back", back));
     }
 
     /** Asks how long the current secret may keep working before a roll. */

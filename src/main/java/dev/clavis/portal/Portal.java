@@ -7,6 +7,7 @@ import dev.clavis.audit.AuditTrail;
 import dev.clavis.auth.Authenticator;
 import dev.clavis.auth.Credential;
 import dev.clavis.auth.ScopeCatalog;
+import dev.clavis.keys.CredentialUsage;
 import dev.clavis.keys.KeyService;
 import dev.clavis.net.ClientAddresses;
 import dev.clavis.protocol.ApiException;
@@ -32,11 +33,15 @@ public final class Portal {
     private final KeyService keys;
     private final ClientAddresses clients;
     private final AppService appService;
+    private final CredentialUsage usage;
+    private final Clock clock;
 
     /** @param served the scopes the server's implemented methods need (see ScopeCatalog.neededBy) */
     public Portal(UserService users, AppService apps, KeyService keys, ScopeCatalog scopes, Set<String> served,
                   Authenticator authenticator, SignInThrottle throttle, Duration sessionLifetime, boolean signupEnabled,
-                  ClientAddresses clients, Clock clock, AuditTrail audit) {
+                  ClientAddresses clients, Clock clock, AuditTrail audit, CredentialUsage usage) {
+        this.usage = usage;
+        this.clock = clock;
         this.keys = keys;
         this.clients = clients;
         this.pages = new Pages(new BrowserSession(authenticator, sessionLifetime, clients), keys, clients);
@@ -103,6 +108,8 @@ public final class Portal {
                 ctx.redirect(back);
             }
         }));
+        app.get("/apps/{app}/keys/{key}/usage", ctx -> pages.signedIn(ctx, false).ifPresent(caller -> pages.usagePage(ctx, caller,
+                apps.appKey(ctx, caller), "key", "/apps/" + ctx.pathParam("app") + "/settings", usage, clock)));
         app.get("/apps/{app}/keys/{key}/roll", ctx -> pages.signedIn(ctx, false).ifPresent(caller ->
                 pages.rollForm(ctx, caller, apps.appKey(ctx, caller), "key", "/apps/" + ctx.pathParam("app") + "/settings")));
         app.post("/apps/{app}/keys/{key}/roll", ctx -> pages.signedIn(ctx, true).ifPresent(caller -> {
@@ -120,6 +127,8 @@ public final class Portal {
         app.get("/account/pats/new", ctx -> pages.signedIn(ctx, false).ifPresent(caller ->
                 account.patForm(ctx, caller, ScopeChooser.Draft.of("", List.of(ScopeCatalog.ALL)))));
         app.post("/account/pats", ctx -> pages.signedIn(ctx, true).ifPresent(caller -> account.createPat(ctx, caller)));
+        app.get("/account/pats/{key}/usage", ctx -> pages.signedIn(ctx, false).ifPresent(caller -> pages.usagePage(ctx, caller,
+                account.pat(ctx, caller), "token", "/account/security", usage, clock)));
         app.get("/account/pats/{key}/roll", ctx -> pages.signedIn(ctx, false).ifPresent(caller ->
                 pages.rollForm(ctx, caller, account.pat(ctx, caller), "token", "/account/security")));
         app.post("/account/pats/{key}/roll", ctx -> pages.signedIn(ctx, true).ifPresent(caller -> {

@@ -20,7 +20,8 @@ import org.eclipse.jetty.util.Fields;
  * container and web framework the portal is built on: routing, transcoding and answering are
  * Clavis's own (the method table), and the layers in between cost more than the request path
  * itself. So is {@code GET /livez}. Everything else, the portal, {@code POST /v2/login} and
- * {@code POST /v2/secret_scanning/reports} and the audit log search among it, passes on to Javalin, which Javalin wires in
+ * {@code POST /v2/secret_scanning/reports}, the audit log search and key usage among it (see
+ * {@link #ownJson}), passes on to Javalin, which Javalin wires in
  * as this handler's inner handler.
  */
 final class ApiDoor extends Handler.Wrapper {
@@ -34,6 +35,15 @@ final class ApiDoor extends Handler.Wrapper {
 
     /** Served by Javalin like login: JSON of Clavis's own, not a V2 message. */
     private static final Pattern AUDIT_SEARCH = Pattern.compile("/v2/users/[^/]+/audit_log/searches");
+    private static final Pattern KEY_USAGE = Pattern.compile("/v2/users/[^/]+/keys/[^/]+/usage");
+
+    /** The {@code /v2} routes whose bodies are JSON of Clavis's own rather than V2 messages: Javalin serves them. */
+    private static boolean ownJson(String verb, String path) {
+        if (verb.equals("POST")) {
+            return path.equals("/v2/login") || path.equals("/v2/secret_scanning/reports") || AUDIT_SEARCH.matcher(path).matches();
+        }
+        return verb.equals("GET") && KEY_USAGE.matcher(path).matches();
+    }
     private static final byte[] LIVE = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
 
     @Override
@@ -45,8 +55,7 @@ final class ApiDoor extends Handler.Wrapper {
             new JettyCall(request, response, callback).reply(200, RestFront.JSON, LIVE);
             return true;
         }
-        boolean api = path != null && path.startsWith("/v2/") && !(request.getMethod().equals("POST")
-                && (path.equals("/v2/login") || path.equals("/v2/secret_scanning/reports") || AUDIT_SEARCH.matcher(path).matches()));
+        boolean api = path != null && path.startsWith("/v2/") && !ownJson(request.getMethod(), path);
         if (!api) return super.handle(request, response, callback);
         String allowed = cors.allowOrigin(request.getHeaders().get(HttpHeader.ORIGIN));
         if (allowed != null) {

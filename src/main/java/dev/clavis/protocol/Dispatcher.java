@@ -39,6 +39,14 @@ public final class Dispatcher {
     private final RateLimiter limiter;
     private final CallMeters meters;
 
+    /** Told of each call made with a credential, for its usage counts. */
+    @FunctionalInterface
+    public interface CredentialCalls {
+        void called(String publicId, String method, StatusCode code, int httpStatus, String client);
+    }
+
+    private volatile CredentialCalls credentialCalls = (id, method, code, http, client) -> { };
+
     /** A finished call: the response message and the HTTP status a REST reply carries. */
     public record Outcome(Message response, StatusCode code, int httpStatus) {}
 
@@ -179,6 +187,11 @@ public final class Dispatcher {
         return request.toBuilder().setField(field, resolved).build();
     }
 
+    /** Counts each call made with a credential with this (see {@code keys.CredentialUsage}). */
+    public void countCallsWith(CredentialCalls counter) {
+        this.credentialCalls = counter;
+    }
+
     /**
      * What a call outside the method table answers ({@code POST /v2/login}, leak reports, audit
      * log searches): the HTTP status, the Clarifai code its log line names, the credential that
@@ -233,6 +246,7 @@ public final class Dispatcher {
                           long startedNanos) {
         long nanos = System.nanoTime() - startedNanos;
         meters.observe(door, metricName, outcome.code(), nanos);
+        if (!credential.equals("-")) credentialCalls.called(credential, metricName, outcome.code(), outcome.httpStatus(), client);
         if (!log.isInfoEnabled()) return;
         log.atInfo().setMessage("call")
                 .addKeyValue("door", door.label())

@@ -235,6 +235,15 @@ class PortalBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("p.notice"), "deleted"));
         assertEquals(11009, server.rest("GET", "/v2/users/alice/keys", pat, null).code());
 
+        // A key's usage as a chart: done and refused requests per day.
+        assertEquals(404, server.rest("GET", "/v2/models/no-such-model", appKey, null).http());
+        server.clavis.flushUsage();
+        open("/apps/gallery/settings");
+        navigateBy(row("Created with the app").findElement(By.cssSelector("a[aria-label^='Usage of key']")));
+        assertTrue(text("main h1 + p").matches("\\d+ requests in the last 14 days, 1 of them refused\\..*"), text("main p"));
+        assertTrue(browser.findElement(By.cssSelector("figure.chart svg")).getDomAttribute("aria-label").contains("1 refused"));
+        look("key-usage");
+
         // The account's activity: every event above, filterable by app.
         open("/account/activity");
         assertEquals("page", browser.findElement(By.linkText("Activity")).getDomAttribute("aria-current"));
