@@ -72,8 +72,13 @@ public final class Services implements AutoCloseable {
         this.users = new UserService(database.jdbi(), hasher, clock);
         this.administration = new UserAdministration(database.jdbi(), hasher, keys, apps, clock);
         this.audit = new AuditTrail(database.jdbi(), clock);
-        authenticator.onExpiredUse(c -> audit.record(AuditTrail.Event.of(c.userId(), KeyService.auditOperation(c.kind(), "EXPIRED_USE"))
-                .failed().credential(c.publicId()).app(c.appId())));
+        authenticator.onRefusals(
+                (c, address) -> audit.record(refusal(c, "EXPIRED_USE")),
+                (c, address) -> audit.record(refusal(c, "ADDRESS_REFUSED").detail("address", address)));
+    }
+
+    private static AuditTrail.Event refusal(dev.clavis.auth.Credential c, String what) {
+        return AuditTrail.Event.of(c.userId(), KeyService.auditOperation(c.kind(), what)).failed().credential(c.publicId()).app(c.appId());
     }
 
     /** Opens the database (migrating it) and builds the services on it. */

@@ -51,10 +51,11 @@ public final class AuditSearchEndpoint {
     }
 
     public void handle(Context ctx) {
-        Dispatcher.Answer answer = dispatcher.outside(Door.REST, RestFront.clientAddress(ctx, clients), "PostAuditLogSearches", reqId -> {
+        String client = RestFront.clientAddress(ctx, clients);
+        Dispatcher.Answer answer = dispatcher.outside(Door.REST, client, "PostAuditLogSearches", reqId -> {
             Caller caller = AccountReads.authorize(authenticator, CredentialHeaders.of(
                     Collections.list(ctx.req().getHeaders("Authorization")), Collections.list(ctx.req().getHeaders("X-Clarifai-Session-Token"))),
-                    ctx.pathParam("user_id"), "audit log");
+                    client, ctx.pathParam("user_id"), "audit log");
             AuditTrail.Query query = query(parse(rest.body(ctx, MAX_BODY_BYTES)));
             JsonArray entries = new JsonArray();
             for (AuditEntry entry : trail.search(caller.userId(), query)) entries.add(json(entry));

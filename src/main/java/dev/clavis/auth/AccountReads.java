@@ -11,9 +11,12 @@ import dev.clavis.protocol.ApiException;
 public final class AccountReads {
     private AccountReads() {}
 
-    /** The caller, if they may read the records of {@code userId} ("me" for themselves); else 11007. */
-    public static Caller authorize(Authenticator authenticator, CredentialHeaders headers, String userId, String what) {
-        Caller caller = authenticator.authenticate(headers);
+    /**
+     * The caller, if they may read the records of {@code userId} ("me" for themselves) from
+     * {@code client}; else 11007.
+     */
+    public static Caller authorize(Authenticator authenticator, CredentialHeaders headers, String client, String userId, String what) {
+        Caller caller = authenticator.authenticate(headers, client);
         if (caller.is(CredentialKind.APP_KEY)) {
             throw new ApiException(StatusCode.CONN_INSUFFICIENT_SCOPES, "An app key reads no " + what + ": use a personal access token.");
         }

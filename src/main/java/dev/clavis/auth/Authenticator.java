@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -32,9 +31,10 @@ public final class Authenticator {
     private final Clock clock;
     private final RevocableCache<String, Credential> cache;
     private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
-    /** When each credential's refused use after expiry was last reported, so a client retrying in a loop is reported once a minute. */
-    private final Map<String, Instant> expiredReported = new ConcurrentHashMap<>();
-    private volatile Consumer<Credential> onExpiredUse = c -> { };
+    /** When each credential's refused use was last reported, so a client retrying in a loop is reported once a minute. */
+    private final Map<String, Instant> refusalReported = new ConcurrentHashMap<>();
+    private volatile BiConsumer<Credential, String> expiredUse = (c, address) -> { };
+    private volatile BiConsumer<Credential, String> refusedAddress = (c, address) -> { };
     /** Accepted credentials, and refusals by reason; see {@link #bindTo}. */
     private final Map<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
 
@@ -42,7 +42,7 @@ public final class Authenticator {
     private enum Outcome {
         ACCEPTED("accepted", "ok"),
         MALFORMED("refused", "malformed"), INVALID("refused", "invalid"),
-        UNKNOWN("refused", "unknown"), EXPIRED("refused", "expired");
+        UNKNOWN("refused", "unknown"), EXPIRED("refused", "expired"), ADDRESS("refused", "address");
 
         final String result;
         final String detail;
@@ -62,12 +62,29 @@ public final class Authenticator {
         this.cache = new RevocableCache<>(100_000, Duration.ofMinutes(10));
     }
 
+    /** A credential no network limit applies to here: the portal's session cookie. */
     public Caller authenticate(CredentialHeaders headers) {
+        return authenticate(headers, null);
+    }
+
+    /**
+     * The caller these headers name, refused when the credential is limited to networks that
+     * {@code client} (the request's address) is not in; null skips that check.
+     */
+    public Caller authenticate(CredentialHeaders headers, String client) {
         try {
             Caller caller = check(headers);
+            if (client != null && !caller.credential().usableFrom(client)) {
+                outcomes.get(Outcome.ADDRESS).increment();
+                report(refusedAddress, caller.credential(), client);
+                throw new ApiException(StatusCode.CONN_INSUFFICIENT_SCOPES, "This key may be used only from "
+                        + String.join(", ", caller.credential().allowedNetworks().stream().map(Object::toString).toList())
+                        + "; this request came from " + client + ".");
+            }
             outcomes.get(Outcome.ACCEPTED).increment();
             return caller;
         } catch (ApiException refused) {
+            if (refused.code() == StatusCode.CONN_INSUFFICIENT_SCOPES) throw refused; // counted above
             outcomes.get(switch (refused.code()) {
                 case CONN_KEY_INVALID -> Outcome.INVALID;
                 case CONN_KEY_NOT_FOUND -> refused.details().equals(EXPIRED_DETAILS) ? Outcome.EXPIRED : Outcome.UNKNOWN;
@@ -119,11 +136,7 @@ public final class Authenticator {
                 .orElseThrow(() -> new ApiException(StatusCode.CONN_KEY_NOT_FOUND, "API key not found."));
         Instant now = clock.instant();
         if (credential.expiredAt(now)) {
-            Instant reported = expiredReported.get(credential.publicId());
-            if (reported == null || Duration.between(reported, now).toSeconds() >= 60) {
-                expiredReported.put(credential.publicId(), now);
-                onExpiredUse.accept(credential);
-            }
+            report(expiredUse, credential, null);
             throw new ApiException(StatusCode.CONN_KEY_NOT_FOUND, EXPIRED_DETAILS);
         }
         // To the second is all "last used" says; not writing the same entry from every request
@@ -133,9 +146,22 @@ public final class Authenticator {
         return new Caller(credential);
     }
 
-    /** Told (at most once a minute per credential) when an expired credential is used and refused: for the audit log. */
-    public void onExpiredUse(Consumer<Credential> listener) {
-        this.onExpiredUse = listener;
+    /**
+     * Told, at most once a minute per credential, when one is refused for having expired or for
+     * the address a request came from: for the audit log.
+     */
+    public void onRefusals(BiConsumer<Credential, String> expired, BiConsumer<Credential, String> wrongAddress) {
+        this.expiredUse = expired;
+        this.refusedAddress = wrongAddress;
+    }
+
+    private void report(BiConsumer<Credential, String> listener, Credential credential, String address) {
+        Instant now = clock.instant();
+        Instant reported = refusalReported.get(credential.publicId());
+        if (reported == null || Duration.between(reported, now).toSeconds() >= 60) {
+            refusalReported.put(credential.publicId(), now);
+            listener.accept(credential, address);
+        }
     }
 
     /** Drops what a committed change revoked: one credential, an app's keys, or everything; models are not its. */

@@ -1,7 +1,10 @@
 package dev.clavis.auth;
 
 import java.time.Instant;
+import dev.clavis.net.Cidr;
+import java.net.InetAddress;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A stored credential as authentication sees it. It holds no secret: the secret is known only by
@@ -11,6 +14,7 @@ import java.util.List;
  * @param scopes     the expanded scopes (or just {@code All})
  * @param endpoints  full method names the key is limited to; empty = no limit
  * @param expiresAt  null = never
+ * @param allowedNetworks where it may be used from; empty = anywhere
  */
 public record Credential(
         String publicId,
@@ -23,7 +27,21 @@ public record Credential(
         String displayPrefix,
         Instant createdAt,
         Instant expiresAt,
-        Instant lastUsedAt) {
+        Instant lastUsedAt,
+        List<Cidr> allowedNetworks) {
+
+    /** Whether a request from this client address may use it. */
+    public boolean usableFrom(String client) {
+        if (allowedNetworks.isEmpty()) return true;
+        Optional<InetAddress> address = Cidr.address(client);
+        return address.isPresent() && allowedNetworks.stream().anyMatch(n -> n.contains(address.get()));
+    }
+
+    /** The same credential limited to these networks. */
+    public Credential withAllowedNetworks(List<Cidr> networks) {
+        return new Credential(publicId, kind, userId, appId, description, scopes, endpoints, displayPrefix, createdAt, expiresAt,
+                lastUsedAt, List.copyOf(networks));
+    }
 
     public boolean expiredAt(Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);

@@ -67,10 +67,12 @@ public final class CredentialCommands {
                     keys = services.keys().listEvery(Optional.ofNullable(userId), Optional.ofNullable(appId));
                 }
                 output.print(out(),
-                        List.of("id", "kind", "user", "app", "description", "scopes", "created", "last_used", "expires"),
+                        List.of("id", "kind", "user", "app", "description", "scopes", "created", "last_used", "expires", "networks"),
                         keys.stream().map(k -> java.util.Arrays.asList(k.publicId(), k.kind().name(), k.userId(), k.appId(),
                                 k.description(), String.join(" ", k.scopes()), Output.time(k.createdAt()),
-                                Output.time(k.lastUsedAt()), Output.time(k.expiresAt()))).toList());
+                                Output.time(k.lastUsedAt()), Output.time(k.expiresAt()),
+                                k.allowedNetworks().isEmpty() ? "anywhere"
+                                        : String.join(" ", k.allowedNetworks().stream().map(Object::toString).toList()))).toList());
                 return 0;
             }
         }

@@ -34,6 +34,14 @@ final class CredentialAudit {
                 .detail("expires", before.expiresAt() + " -> " + after.expiresAt()));
     }
 
+    void networks(Handle h, Credential before, Credential after) {
+        trail.record(h, event(after, "UPDATE").detail("allowed_cidrs", networks(before) + " -> " + networks(after)));
+    }
+
+    private static String networks(Credential c) {
+        return c.allowedNetworks().isEmpty() ? "anywhere" : String.join(" ", c.allowedNetworks().stream().map(Object::toString).toList());
+    }
+
     void deleted(Handle h, Credential c) {
         trail.record(h, event(c, "DELETE"));
     }

@@ -107,6 +107,25 @@ public final class KeyHandlers {
         return MultiKeyResponse.newBuilder().addKeys(toProto(rolled.credential()).setId(rolled.secret().reveal())).build();
     }
 
+    /**
+     * {@code POST /v2/users/{user_id}/keys/{key_id}/allowed_cidrs} with {@code {"allowed_cidrs": ["10.0.0.0/8", ...]}}
+     * (Clavis's own; authorized as PatchKeys): limits where the key may be used from; an empty
+     * list lifts the limit. Answered like PatchKeys (Clarifai's Key has no field to show them).
+     */
+    public MultiKeyResponse allowNetworks(Call call, Message request, Map<String, String> path, JsonObject body) {
+        call.requireOwnTarget();
+        JsonElement given = body.get("allowed_cidrs");
+        if (given == null || !given.isJsonArray()) throw ApiException.badRequest("allowed_cidrs: a list of CIDRs, [] for anywhere.");
+        List<String> networks = new java.util.ArrayList<>();
+        for (JsonElement network : given.getAsJsonArray()) {
+            if (!network.isJsonPrimitive() || !network.getAsJsonPrimitive().isString()) {
+                throw ApiException.badRequest("allowed_cidrs: each is a string such as 10.0.0.0/8 or 2001:db8::/32.");
+            }
+            networks.add(network.getAsString());
+        }
+        return MultiKeyResponse.newBuilder().addKeys(toProto(keys.allowNetworks(call.userId(), path.get("key_id"), networks))).build();
+    }
+
     public BaseResponse deleteKey(Call call, DeleteKeyRequest request) {
         call.requireOwnTarget();
         keys.delete(call.userId(), request.getKeyId());

@@ -3,6 +3,7 @@ package dev.clavis.keys;
 import dev.clavis.apps.AppStore;
 import dev.clavis.audit.AuditTrail;
 import dev.clavis.auth.Caller;
+import dev.clavis.net.Cidr;
 import dev.clavis.auth.Credential;
 import dev.clavis.auth.CredentialKind;
 import dev.clavis.auth.Revocation;
@@ -195,7 +196,7 @@ public final class KeyService {
                 revocations.record(h, new Revocation.Key(current.publicId()));
                 Credential changed = new Credential(current.publicId(), current.kind(), current.userId(), current.appId(),
                         description, newScopes, newEndpoints, current.displayPrefix(), current.createdAt(), expires,
-                        current.lastUsedAt());
+                        current.lastUsedAt(), current.allowedNetworks());
                 audit.updated(h, current, changed);
                 out.add(changed);
             }
@@ -242,9 +243,38 @@ public final class KeyService {
             vault.seal(key.publicId(), secret).ifPresent(sealed -> store.seal(key.publicId(), sealed));
             revocations.record(h, new Revocation.Key(key.publicId()));
             Credential rolled = new Credential(key.publicId(), key.kind(), key.userId(), key.appId(), key.description(),
-                    key.scopes(), key.endpoints(), secret.displayPrefix(), key.createdAt(), key.expiresAt(), key.lastUsedAt());
+                    key.scopes(), key.endpoints(), secret.displayPrefix(), key.createdAt(), key.expiresAt(), key.lastUsedAt(),
+                    key.allowedNetworks());
             audit.rolled(h, rolled, overlap);
             return new Issued(rolled, secret);
+        });
+    }
+
+    /** The most networks one key may be limited to. */
+    public static final int MAX_NETWORKS = 32;
+
+    /**
+     * Limits a key or PAT to requests from these networks (IPv4 and IPv6 CIDRs, or single
+     * addresses); none lifts the limit. Every node sees it on the next request, as for PatchKeys.
+     */
+    public Credential allowNetworks(String userId, String idOrSecret, List<String> networks) {
+        if (networks.size() > MAX_NETWORKS) throw ApiException.badRequest("allowed_cidrs: at most " + MAX_NETWORKS + " networks.");
+        List<Cidr> parsed = new ArrayList<>();
+        for (String network : networks) {
+            try {
+                parsed.add(Cidr.parse(network.strip()));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("allowed_cidrs: " + e.getMessage());
+            }
+        }
+        return jdbi.inTransaction(h -> {
+            KeyStore store = h.attach(KeyStore.class);
+            Credential key = find(store, userId, idOrSecret);
+            store.allowNetworks(key.publicId(), String.join(" ", parsed.stream().map(Cidr::toString).toList()));
+            revocations.record(h, new Revocation.Key(key.publicId()));
+            Credential limited = key.withAllowedNetworks(parsed);
+            audit.networks(h, key, limited);
+            return limited;
         });
     }
 
@@ -333,7 +363,7 @@ public final class KeyService {
             vault.seal(publicId, secret).ifPresent(sealed -> h.attach(KeyStore.class).seal(publicId, sealed));
         }
         Credential credential = new Credential(publicId, p.kind(), p.userId(), p.appId(), p.description(), p.scopes(),
-                p.endpoints(), secret.displayPrefix(), Instant.ofEpochMilli(now.toEpochMilli()), p.expiresAt(), null);
+                p.endpoints(), secret.displayPrefix(), Instant.ofEpochMilli(now.toEpochMilli()), p.expiresAt(), null, List.of());
         audit.created(h, credential);
         return new Issued(credential, secret);
     }

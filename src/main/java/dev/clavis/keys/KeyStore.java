@@ -2,6 +2,7 @@ package dev.clavis.keys;
 
 import dev.clavis.auth.Credential;
 import dev.clavis.auth.CredentialKind;
+import dev.clavis.net.Cidr;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -19,7 +20,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface KeyStore {
     String COLUMNS = """
             public_id, display_prefix, kind, user_id, app_id, description, scopes, endpoints,
-            created_at, expires_at, last_used_at""";
+            created_at, expires_at, last_used_at, allowed_cidrs""";
 
     @SqlUpdate("""
             INSERT INTO credentials (public_id, secret_hash, display_prefix, kind, user_id, app_id, description,
@@ -55,12 +56,15 @@ public interface KeyStore {
                    CASE WHEN secret_hash = :secretHash THEN expires_at
                         WHEN expires_at IS NULL OR previous_expires_at < expires_at THEN previous_expires_at
                         ELSE expires_at END AS expires_at,
-                   last_used_at
+                   last_used_at, allowed_cidrs
               FROM credentials c
              WHERE (secret_hash = :secretHash OR previous_secret_hash = :secretHash)
                AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = c.user_id AND u.disabled_at IS NOT NULL)
             """)
     Optional<Credential> findByHash(String secretHash);
+
+    @SqlUpdate("UPDATE credentials SET allowed_cidrs = :cidrs WHERE public_id = :publicId")
+    int allowNetworks(String publicId, String cidrs);
 
     @SqlQuery("SELECT secret_hash FROM credentials WHERE public_id = :publicId")
     String secretHash(String publicId);
@@ -148,7 +152,8 @@ public interface KeyStore {
                     rs.getString("display_prefix"),
                     Instant.ofEpochMilli(rs.getLong("created_at")),
                     instant(rs, "expires_at"),
-                    instant(rs, "last_used_at"));
+                    instant(rs, "last_used_at"),
+                    split(rs.getString("allowed_cidrs")).stream().map(Cidr::parse).toList());
         }
 
         private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -44,10 +44,11 @@ public final class UsageEndpoint {
     }
 
     public void handle(Context ctx) {
-        Dispatcher.Answer answer = dispatcher.outside(Door.REST, RestFront.clientAddress(ctx, clients), "GetKeyUsage", reqId -> {
+        String client = RestFront.clientAddress(ctx, clients);
+        Dispatcher.Answer answer = dispatcher.outside(Door.REST, client, "GetKeyUsage", reqId -> {
             Caller caller = AccountReads.authorize(authenticator, CredentialHeaders.of(
                     Collections.list(ctx.req().getHeaders("Authorization")), Collections.list(ctx.req().getHeaders("X-Clarifai-Session-Token"))),
-                    ctx.pathParam("user_id"), "key usage");
+                    client, ctx.pathParam("user_id"), "key usage");
             Credential key = keys.get(caller.userId(), ctx.pathParam("key_id"));
             String granularity = ctx.queryParam("granularity") == null ? "hour" : ctx.queryParam("granularity");
             if (!granularity.equals("hour") && !granularity.equals("day")) throw ApiException.badRequest("granularity: hour or day.");

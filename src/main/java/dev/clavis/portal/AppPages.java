@@ -117,6 +117,7 @@ final class AppPages {
             KeyService.Issued issued = keys.create(caller, caller.userId(), List.of(new KeyService.KeyDraft(CredentialKind.APP_KEY,
                     draft.description(), draft.scopes(), List.of(), caller.userId(), appId,
                     draft.expiresAt(clock.instant())))).get(0);
+            if (!draft.networkList().isEmpty()) keys.allowNetworks(caller.userId(), issued.credential().publicId(), draft.networkList());
             pages.flash(ctx, new Pages.Flash("API key created.", pages.newSecret("New API key", issued.secret().reveal()),
                     issued.credential().publicId()));
             ctx.redirect("/apps/" + appId + "/settings");
@@ -136,6 +137,7 @@ final class AppPages {
             // The form shows the whole description: an empty field clears it.
             keys.patch(caller, caller.userId(), "overwrite", List.of(new KeyService.KeyChange(key.publicId(),
                     draft.description(), draft.scopes(), List.of(), null)));
+            keys.allowNetworks(caller.userId(), key.publicId(), draft.networkList());
             pages.flash(ctx, new Pages.Flash("API key saved; the change applies to its next request."));
             ctx.redirect("/apps/" + ctx.pathParam("app") + "/settings");
         } catch (ApiException e) {

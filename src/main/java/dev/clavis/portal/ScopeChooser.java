@@ -2,6 +2,7 @@ package dev.clavis.portal;
 
 import com.google.gson.Gson;
 import dev.clavis.auth.ScopeCatalog;
+import dev.clavis.net.Cidr;
 import dev.clavis.protocol.ApiException;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -43,19 +44,19 @@ record ScopeChooser(Map<String, List<String>> served, Map<String, List<String>> 
      * the field at fault. {@code expires} is empty (never), {@code 30} or {@code 90} (days), or
      * {@code date} ({@code expiresOn}, yyyy-mm-dd: the key works to the end of that day, UTC).
      */
-    record Draft(String description, List<String> scopes, String expires, String expiresOn,
-                 String descriptionError, String scopesError, String expiryError) {
-        static Draft of(String description, List<String> scopes) {
-            return new Draft(description, scopes, "", "", null, null, null);
+    record Draft(String description, List<String> scopes, String expires, String expiresOn, String networks,
+                 String descriptionError, String scopesError, String expiryError, String networksError) {
+        static Draft of(String description, List<String> scopes, String networks) {
+            return new Draft(description, scopes, "", "", networks, null, null, null, null);
         }
 
         /** The form as posted. */
         static Draft posted(Context ctx) {
             return new Draft(Pages.nz(ctx.formParam("description")), ctx.formParams("scopes"), Pages.nz(ctx.formParam("expires")),
-                    Pages.nz(ctx.formParam("expires_on")), null, null, null);
+                    Pages.nz(ctx.formParam("expires_on")), Pages.nz(ctx.formParam("networks")), null, null, null, null);
         }
 
-        /** Refusals to show before sending anything on: no scope ticked, an expiry that is not one. */
+        /** Refusals to show before sending anything on: no scope ticked, an expiry that is not one, a network that is not one. */
         Draft check(Instant now) {
             String noScope = scopes.isEmpty() ? NO_SCOPES : null;
             String badExpiry = null;
@@ -64,7 +65,20 @@ record ScopeChooser(Map<String, List<String>> served, Map<String, List<String>> 
             } catch (IllegalArgumentException e) {
                 badExpiry = e.getMessage();
             }
-            return new Draft(description, scopes, expires, expiresOn, null, noScope, badExpiry);
+            String badNetwork = null;
+            for (String network : networkList()) {
+                try {
+                    Cidr.parse(network);
+                } catch (IllegalArgumentException e) {
+                    badNetwork = e.getMessage();
+                }
+            }
+            return new Draft(description, scopes, expires, expiresOn, networks, null, noScope, badExpiry, badNetwork);
+        }
+
+        /** The networks typed, comma- or space-separated. */
+        List<String> networkList() {
+            return java.util.Arrays.stream(networks.split("[,\\s]+")).filter(n -> !n.isBlank()).toList();
         }
 
         /** When the key is to expire; null for never. */
@@ -92,15 +106,17 @@ record ScopeChooser(Map<String, List<String>> served, Map<String, List<String>> 
         }
 
         boolean refused() {
-            return descriptionError != null || scopesError != null || expiryError != null;
+            return descriptionError != null || scopesError != null || expiryError != null || networksError != null;
         }
 
         /** The service's refusal, shown by the description when it is about it and by the scopes otherwise. */
         Draft refusedWith(ApiException e) {
             boolean aboutDescription = e.details().startsWith("Descriptions");
             boolean aboutExpiry = e.details().contains("expires_at");
-            return new Draft(description, scopes, expires, expiresOn, aboutDescription ? e.details() : null,
-                    aboutDescription || aboutExpiry ? null : e.details(), aboutExpiry ? e.details() : null);
+            boolean aboutNetworks = e.details().startsWith("allowed_cidrs");
+            return new Draft(description, scopes, expires, expiresOn, networks, aboutDescription ? e.details() : null,
+                    aboutDescription || aboutExpiry || aboutNetworks ? null : e.details(), aboutExpiry ? e.details() : null,
+                    aboutNetworks ? e.details() : null);
         }
     }
 
@@ -111,6 +127,8 @@ record ScopeChooser(Map<String, List<String>> served, Map<String, List<String>> 
         params.put("expires", draft.expires());
         params.put("expiresOn", draft.expiresOn());
         params.put("expiryError", draft.expiryError());
+        params.put("networks", draft.networks());
+        params.put("networksError", draft.networksError());
         params.put("page", page);
         params.put("heading", heading);
         params.put("action", action);

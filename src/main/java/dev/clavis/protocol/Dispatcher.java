@@ -97,7 +97,7 @@ public final class Dispatcher {
             try {
                 Caller caller = null;
                 if (method.authType() != AuthType.NONE) {
-                    caller = authenticator.authenticate(headers);
+                    caller = authenticator.authenticate(headers, client);
                     credential = caller.publicId();
                     Actor.set(actor.as(caller.userId(), caller.publicId()));
                     if (!limiter.tryAcquire(caller.publicId())) {

@@ -135,8 +135,12 @@ class PortalBrowserTest {
         // The create form: refused without scopes, it keeps the description and says so by the scopes.
         open("/apps/gallery/keys/new");
         fill("description", "Predict only");
+        fill("networks", "10.0.0.0/33");
         submitKeyForm();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("scopes-error")));
+        assertTrue(text("#networks-error").contains("10.0.0.0/33"), "the bad network is named by its field");
+        assertEquals("10.0.0.0/33", browser.findElement(By.id("networks")).getDomProperty("value"));
+        fill("networks", "");
         assertEquals("Predict only", browser.findElement(By.id("description")).getDomProperty("value"));
         assertTrue(text("#scopes-error").contains("Choose at least one scope"));
         // Ticking Predict ticks what it needs, which cannot be unticked while Predict is.
