@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * this test makes: a signed report revokes the live tokens it names and labels each; a bad,
  * missing or unknown signature revokes nothing.
  */
-class LeakReportTest {
+abstract class LeakReportTest {
     @TempDir
     Path dir;
 
@@ -41,6 +41,8 @@ class LeakReportTest {
     private KeyPair scanner;
     private KeyPair impostor;
     private final HttpClient http = HttpClient.newHttpClient();
+
+    abstract TestDatabases.Kind kind();
 
     @BeforeEach
     void start() throws Exception {
@@ -52,7 +54,7 @@ class LeakReportTest {
         Files.writeString(keys, "{\"public_keys\": [{\"key_identifier\": \"github-1\", \"key\": \"-----BEGIN PUBLIC KEY-----\\n"
                 + Base64.getMimeEncoder().encodeToString(scanner.getPublic().getEncoded()).replace("\r\n", "\\n")
                 + "\\n-----END PUBLIC KEY-----\\n\", \"is_current\": true}]}");
-        server = new TestServer(TestDatabases.Kind.SQLITE, c -> c.withLeakReportKeys(keys));
+        server = new TestServer(kind(), c -> c.withLeakReportKeys(keys));
         server.createUser("alice");
         server.createApp("alice", "leaky", false);
     }
@@ -131,5 +133,19 @@ class LeakReportTest {
             assertEquals(404, reply.statusCode());
             assertTrue(reply.body().contains("\"code\":11101"), reply.body());
         }
+    }
+}
+
+class SqliteLeakReportTest extends LeakReportTest {
+    @Override
+    TestDatabases.Kind kind() {
+        return TestDatabases.Kind.SQLITE;
+    }
+}
+
+class PostgresLeakReportTest extends LeakReportTest {
+    @Override
+    TestDatabases.Kind kind() {
+        return TestDatabases.Kind.POSTGRES;
     }
 }
