@@ -72,19 +72,10 @@ public final class Authenticator {
      * {@code client} (the request's address) is not in; null skips that check.
      */
     public Caller authenticate(CredentialHeaders headers, String client) {
+        Caller caller;
         try {
-            Caller caller = check(headers);
-            if (client != null && !caller.credential().usableFrom(client)) {
-                outcomes.get(Outcome.ADDRESS).increment();
-                report(refusedAddress, caller.credential(), client);
-                throw new ApiException(StatusCode.CONN_INSUFFICIENT_SCOPES, "This key may be used only from "
-                        + String.join(", ", caller.credential().allowedNetworks().stream().map(Object::toString).toList())
-                        + "; this request came from " + client + ".");
-            }
-            outcomes.get(Outcome.ACCEPTED).increment();
-            return caller;
+            caller = check(headers);
         } catch (ApiException refused) {
-            if (refused.code() == StatusCode.CONN_INSUFFICIENT_SCOPES) throw refused; // counted above
             outcomes.get(switch (refused.code()) {
                 case CONN_KEY_INVALID -> Outcome.INVALID;
                 case CONN_KEY_NOT_FOUND -> refused.details().equals(EXPIRED_DETAILS) ? Outcome.EXPIRED : Outcome.UNKNOWN;
@@ -92,11 +83,20 @@ public final class Authenticator {
             }).increment();
             throw refused;
         }
+        if (client != null && !caller.credential().usableFrom(client)) {
+            outcomes.get(Outcome.ADDRESS).increment();
+            report(refusedAddress, caller.credential(), client);
+            throw new ApiException(StatusCode.CONN_INSUFFICIENT_SCOPES, "This key may be used only from "
+                    + String.join(", ", caller.credential().allowedNetworks().stream().map(Object::toString).toList())
+                    + "; this request came from " + client + ".");
+        }
+        outcomes.get(Outcome.ACCEPTED).increment();
+        return caller;
     }
 
     /**
      * Authentications as {@code clavis_authentications_total{result, detail}} (accepted; refused
-     * as malformed, invalid, unknown or expired) and the credential cache's statistics, whose
+     * as malformed, invalid, unknown, expired, or from an address the credential is not allowed) and the credential cache's statistics, whose
      * hits and misses say how many were answered from memory ({@code cache="credentials"}).
      */
     public void bindTo(MeterRegistry registry) {

@@ -21,7 +21,7 @@ public final class CredentialUsage {
     public static final Duration RETENTION = Duration.ofDays(90);
     private static final long HOUR = Duration.ofHours(1).toMillis();
 
-    private record Bucket(String publicId, long hour, String method, String outcome) {}
+    private record Bucket(String publicId, long start, String method, String outcome) {}
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -70,7 +70,7 @@ public final class CredentialUsage {
         List<Long> sums = new ArrayList<>();
         due.forEach((bucket, adder) -> {
             ids.add(bucket.publicId());
-            hours.add(bucket.hour());
+            hours.add(bucket.start());
             methods.add(bucket.method());
             outcomes.add(bucket.outcome());
             sums.add(adder.sum());
@@ -91,16 +91,12 @@ public final class CredentialUsage {
     /** The stored counts between two times, per hour or per day (summed), oldest first. */
     public List<Period> between(String publicId, Instant from, Instant to, boolean daily) {
         long unit = daily ? Duration.ofDays(1).toMillis() : HOUR;
-        Map<String, Long> summed = new java.util.LinkedHashMap<>();
+        Map<Bucket, Long> summed = new java.util.LinkedHashMap<>();
         for (UsageStore.Row row : jdbi.onDemand(UsageStore.class).between(publicId, from.toEpochMilli(), to.toEpochMilli())) {
-            long start = row.hour() / unit * unit;
-            summed.merge(start + "\t" + row.method() + "\t" + row.outcome(), row.count(), Long::sum);
+            summed.merge(new Bucket(publicId, row.hour() / unit * unit, row.method(), row.outcome()), row.count(), Long::sum);
         }
         List<Period> out = new ArrayList<>();
-        summed.forEach((k, n) -> {
-            String[] parts = k.split("\t", 3);
-            out.add(new Period(Instant.ofEpochMilli(Long.parseLong(parts[0])), parts[1], parts[2], n));
-        });
+        summed.forEach((b, n) -> out.add(new Period(Instant.ofEpochMilli(b.start()), b.method(), b.outcome(), n)));
         return out;
     }
 
