@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,7 +92,7 @@ public final class CredentialUsage {
     /** The stored counts between two times, per hour or per day (summed), oldest first. */
     public List<Period> between(String publicId, Instant from, Instant to, boolean daily) {
         long unit = daily ? Duration.ofDays(1).toMillis() : HOUR;
-        Map<Bucket, Long> summed = new java.util.LinkedHashMap<>();
+        Map<Bucket, Long> summed = new LinkedHashMap<>();
         for (UsageStore.Row row : jdbi.onDemand(UsageStore.class).between(publicId, from.toEpochMilli(), to.toEpochMilli())) {
             summed.merge(new Bucket(publicId, row.hour() / unit * unit, row.method(), row.outcome()), row.count(), Long::sum);
         }

@@ -22,6 +22,7 @@ import dev.clavis.protocol.Page;
 import dev.clavis.protocol.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -116,7 +117,7 @@ public final class KeyHandlers {
         call.requireOwnTarget();
         JsonElement given = body.get("allowed_cidrs");
         if (given == null || !given.isJsonArray()) throw ApiException.badRequest("allowed_cidrs: a list of CIDRs, [] for anywhere.");
-        List<String> networks = new java.util.ArrayList<>();
+        List<String> networks = new ArrayList<>();
         for (JsonElement network : given.getAsJsonArray()) {
             if (!network.isJsonPrimitive() || !network.getAsJsonPrimitive().isString()) {
                 throw ApiException.badRequest("allowed_cidrs: each is a string such as 10.0.0.0/8 or 2001:db8::/32.");

@@ -20,8 +20,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -152,7 +155,7 @@ final class Pages {
     }
 
     /** How many of these expire within the coming week (and have not yet). */
-    static long expiringSoon(java.util.List<Credential> keys, java.time.Instant now) {
+    static long expiringSoon(List<Credential> keys, Instant now) {
         return keys.stream().filter(k -> !k.expiredAt(now) && k.expiredAt(now.plus(Duration.ofDays(7)))).count();
     }
 
@@ -169,9 +172,8 @@ final class Pages {
     }
 
     /** A key's or token's requests per day over the last two weeks, as a chart. */
-    void usagePage(Context ctx, Caller caller, Credential key, String noun, String back, CredentialUsage usage,
-                   java.time.Clock clock) {
-        java.time.Instant now = clock.instant();
+    void usagePage(Context ctx, Caller caller, Credential key, String noun, String back, CredentialUsage usage, Clock clock) {
+        Instant now = clock.instant();
         UsageChart chart = UsageChart.of(usage.between(key.publicId(), now.minus(Duration.ofDays(USAGE_DAYS)), now, true), now, USAGE_DAYS);
         String address = usage.lastAddress(key.publicId());
         String lastUsed = key.lastUsedAt() == null ? "never"
