@@ -7,6 +7,7 @@ import dev.clavis.audit.AuditSearchEndpoint;
 import dev.clavis.auth.AccessControl;
 import dev.clavis.auth.Authenticator;
 import dev.clavis.auth.RateLimiter;
+import dev.clavis.auth.RedisRateLimiter;
 import dev.clavis.auth.Revocations;
 import dev.clavis.auth.ScopeCatalog;
 import dev.clavis.concepts.ConceptHandlers;
@@ -104,12 +105,16 @@ public final class Clavis implements AutoCloseable {
     private final ServerMetrics metrics;
     private final Readiness readiness;
     private final CredentialUsage usage;
+    /** Null without --redis-url. */
+    private final RedisRateLimiter sharedLimits;
     private boolean started;
     private boolean closed;
 
     private Clavis(Services core, InputDownloads downloads, Training training, Javalin http, Server grpc,
-                   List<ExecutorService> workers, ServerMetrics metrics, Readiness readiness, CredentialUsage usage) {
+                   List<ExecutorService> workers, ServerMetrics metrics, Readiness readiness, CredentialUsage usage,
+                   RedisRateLimiter sharedLimits) {
         this.usage = usage;
+        this.sharedLimits = sharedLimits;
         this.metrics = metrics;
         this.readiness = readiness;
         this.core = core;
@@ -178,9 +183,11 @@ public final class Clavis implements AutoCloseable {
                 modelHandlers, predictHandlers, workflowHandlers, searchHandlers);
         ServerMetrics metrics = new ServerMetrics();
         meter(metrics.registry(), core, models, downloads, downloadWorkers, training, trainingWorkers);
-        Readiness readiness = new Readiness(database, core.feed);
+        RedisRateLimiter sharedLimits = config.redisUrl() == null ? null : new RedisRateLimiter(config.redisUrl(), config.rateLimit());
+        if (sharedLimits != null) sharedLimits.bindTo(metrics.registry());
+        Readiness readiness = new Readiness(database, core.feed, sharedLimits);
         Dispatcher dispatcher = new Dispatcher(handlers, authenticator, new AccessControl(scopes, apps::find),
-                new RateLimiter(config.rateLimit()), new CallMeters(metrics.registry()));
+                sharedLimits != null ? sharedLimits : RateLimiter.local(config.rateLimit()), new CallMeters(metrics.registry()));
 
         CredentialUsage usage = new CredentialUsage(database.jdbi(), clock);
         dispatcher.countCallsWith(usage::called);
@@ -236,7 +243,8 @@ public final class Clavis implements AutoCloseable {
                 // limit, which ends a call with RESOURCE_EXHAUSTED, stands above it as a last guard.
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes() * 4L))
                 .build();
-        return new Clavis(core, downloads, training, http, grpc, List.of(downloadWorkers, trainingWorkers), metrics, readiness, usage);
+        return new Clavis(core, downloads, training, http, grpc, List.of(downloadWorkers, trainingWorkers), metrics, readiness, usage,
+                sharedLimits);
     }
 
     /** Registers what each part counts; the parts own their numbers, the registry only reads them. */
@@ -451,6 +459,7 @@ public final class Clavis implements AutoCloseable {
             }
         }
         core.close();
+        if (sharedLimits != null) sharedLimits.close();
         metrics.close();
     }
 

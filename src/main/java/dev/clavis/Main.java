@@ -171,6 +171,11 @@ public final class Main implements Runnable {
                         + "(env CLAVIS_LOG_FORMAT; default text).")
         String logFormat;
 
+        @Option(names = "--redis-url", paramLabel = "URL",
+                description = "Redis that every node's rate limits share, e.g. redis://127.0.0.1:6379 (env CLAVIS_REDIS_URL; "
+                        + "default none: each node limits on its own).")
+        String redisUrl;
+
         @Option(names = "--audit-retention", defaultValue = "365d", converter = DurationConverter.class,
                 description = "How long audit log entries are kept, e.g. 365d (env CLAVIS_AUDIT_RETENTION; default 365d).")
         Duration auditRetention;
@@ -203,7 +208,8 @@ public final class Main implements Runnable {
                             storage.config().databaseUrl() == null, true))
                     .withShutdownGrace(shutdownGrace)
                     .withLeakReportKeys(leakReportKeys)
-                    .withAuditRetention(auditRetention);
+                    .withAuditRetention(auditRetention)
+                    .withRedisUrl(redisUrl);
             Clavis clavis = Clavis.create(config).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -27,6 +27,7 @@ import java.util.function.Consumer;
  * @param shutdownGrace  how long calls in flight may take to finish once shutdown begins
  * @param leakReportKeys the secret scanners' public keys (GitHub's format); null: leak reports are refused
  * @param auditRetention how long audit log entries are kept
+ * @param redisUrl       Redis that every node's rate limits share; null: each node limits on its own
  */
 public record Config(
         String host,
@@ -47,12 +48,13 @@ public record Config(
         List<String> corsOrigins,
         Duration shutdownGrace,
         Path leakReportKeys,
-        Duration auditRetention) {
+        Duration auditRetention,
+        String redisUrl) {
 
     public static Config defaults() {
         return new Config("0.0.0.0", 8080, 18080, Path.of("data"), null, null, null,
                 8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L, Set.of(), true, null, List.of(), List.of(),
-                Duration.ofSeconds(20), null, Duration.ofDays(365));
+                Duration.ofSeconds(20), null, Duration.ofDays(365), null);
     }
 
     public Config withHost(String address) {
@@ -117,6 +119,10 @@ public record Config(
         return with(b -> b.shutdownGrace = grace);
     }
 
+    public Config withRedisUrl(String url) {
+        return with(b -> b.redisUrl = url == null || url.isBlank() ? null : url.strip());
+    }
+
     public Config withAuditRetention(Duration kept) {
         return with(b -> b.auditRetention = kept);
     }
@@ -132,7 +138,7 @@ public record Config(
         return new Config(b.host, b.httpPort, b.grpcPort, b.dataDir, b.databaseUrl, b.grpcTlsCert, b.grpcTlsKey,
                 b.maxBodyBytes, b.rateLimit, b.sessionLifetime, b.maxImagePixels, b.fetchAllowHosts, b.portalSignup,
                 b.secretKey, b.trustedProxies, b.corsOrigins, b.shutdownGrace,
-                b.leakReportKeys, b.auditRetention);
+                b.leakReportKeys, b.auditRetention, b.redisUrl);
     }
 
     /** The components, open to change while a copy is made. */
@@ -156,6 +162,7 @@ public record Config(
         Duration shutdownGrace;
         Path leakReportKeys;
         Duration auditRetention;
+        String redisUrl;
 
         Settings(Config c) {
             host = c.host;
@@ -177,6 +184,7 @@ public record Config(
             shutdownGrace = c.shutdownGrace;
             leakReportKeys = c.leakReportKeys;
             auditRetention = c.auditRetention;
+            redisUrl = c.redisUrl;
         }
     }
 
@@ -219,6 +227,9 @@ public record Config(
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
             problems.add("shutdown-grace: zero or more, such as 20s");
         }
+        if (redisUrl != null && !redisUrl.matches("redis://[^/\\s]+(/\\d+)?")) {
+            problems.add("redis-url: redis://[user:password@]host[:port][/db], got " + masked(redisUrl));
+        }
         if (auditRetention == null || auditRetention.compareTo(Duration.ofDays(1)) < 0) {
             problems.add("audit-retention: at least 1 day, such as 365d");
         }
@@ -247,6 +258,6 @@ public record Config(
                 + ", fetchAllowHosts=" + fetchAllowHosts + ", portalSignup=" + portalSignup
                 + ", recoverableSecrets=" + (secretKey != null) + ", trustedProxies=" + trustedProxies + ", corsOrigins=" + corsOrigins
                 + ", shutdownGrace=" + shutdownGrace + ", leakReportKeys=" + leakReportKeys
-                + ", auditRetention=" + auditRetention + "]";
+                + ", auditRetention=" + auditRetention + ", redis=" + (redisUrl == null ? "none" : masked(redisUrl)) + "]";
     }
 }

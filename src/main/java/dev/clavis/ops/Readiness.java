@@ -1,6 +1,7 @@
 package dev.clavis.ops;
 
 import com.google.gson.JsonObject;
+import dev.clavis.auth.RedisRateLimiter;
 import dev.clavis.db.Database;
 import dev.clavis.db.RevocationFeed;
 import io.grpc.BindableService;
@@ -12,12 +13,15 @@ import java.util.Map;
 /**
  * Whether this node should be sent requests: the database answers and holds the schema this code
  * expects, the revocation feed is listening (PostgreSQL; SQLite has no other node to hear from),
- * and the node is not shutting down. {@code GET /readyz} asks afresh each time; the gRPC health
+ * and the node is not shutting down. Whether rate limits are shared (Redis) is reported too, but
+ * does not make a node unready: it limits on its own meanwhile. {@code GET /readyz} asks afresh each time; the gRPC health
  * service is told the same by {@link #publish}, which the node runs every second.
  */
 public final class Readiness {
     private final Database database;
     private final RevocationFeed feed;
+    /** Null when rate limits are each node's own. */
+    private final RedisRateLimiter sharedLimits;
     private final HealthStatusManager health = new HealthStatusManager();
     private volatile boolean stopping;
 
@@ -34,9 +38,10 @@ public final class Readiness {
         }
     }
 
-    public Readiness(Database database, RevocationFeed feed) {
+    public Readiness(Database database, RevocationFeed feed, RedisRateLimiter sharedLimits) {
         this.database = database;
         this.feed = feed;
+        this.sharedLimits = sharedLimits;
     }
 
     public Report check() {
@@ -57,6 +62,9 @@ public final class Readiness {
             checks.put("revocation_feed", listening ? "ok" : "not listening; reconnecting");
             ready &= listening;
         }
+        // Not a reason to stop sending requests here: limits hold per node meanwhile (fail-open).
+        checks.put("rate_limits", sharedLimits == null ? "per node" : sharedLimits.shared() ? "shared (Redis)"
+                : "per node: Redis does not answer");
         if (stopping) {
             checks.put("shutdown", "in progress");
             ready = false;

@@ -115,6 +115,11 @@ final class ApiDoor extends Handler.Wrapper {
         }
 
         @Override
+        public void header(String name, String value) {
+            response.getHeaders().put(name, value);
+        }
+
+        @Override
         public void reply(int httpStatus, String contentType, byte[] body) {
             response.setStatus(httpStatus);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);

@@ -15,6 +15,7 @@ import dev.clavis.auth.CredentialHeaders;
 import dev.clavis.auth.RateLimiter;
 import dev.clavis.auth.Secrets;
 import dev.clavis.auth.Target;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -47,8 +48,15 @@ public final class Dispatcher {
 
     private volatile CredentialCalls credentialCalls = (id, method, code, http, client) -> { };
 
-    /** A finished call: the response message and the HTTP status a REST reply carries. */
-    public record Outcome(Message response, StatusCode code, int httpStatus) {}
+    /**
+     * A finished call: the response message and the HTTP status a REST reply carries, and for a
+     * throttled call how long until the credential may call again (else null).
+     */
+    public record Outcome(Message response, StatusCode code, int httpStatus, Duration retryAfter) {
+        Outcome(Message response, StatusCode code, int httpStatus) {
+            this(response, code, httpStatus, null);
+        }
+    }
 
     /** Produces the request message; REST decodes the body here, after authentication. */
     @FunctionalInterface
@@ -100,9 +108,8 @@ public final class Dispatcher {
                     caller = authenticator.authenticate(headers, client);
                     credential = caller.publicId();
                     Actor.set(actor.as(caller.userId(), caller.publicId()));
-                    if (!limiter.tryAcquire(caller.publicId())) {
-                        throw new ApiException(StatusCode.CONN_THROTTLED, "Too many requests with this credential; slow down.");
-                    }
+                    Duration wait = limiter.acquire(caller.publicId());
+                    if (!wait.isZero()) throw ApiException.throttled(wait);
                 }
                 Message request = decoder.decode();
                 Target target = Target.NONE;
@@ -167,7 +174,7 @@ public final class Dispatcher {
     private static Outcome failure(Message prototype, FieldDescriptor statusField, ApiException e, String reqId) {
         Status status = Statuses.of(e.code(), e.details()).toBuilder().setReqId(reqId).build();
         Message response = prototype.newBuilderForType().setField(statusField, status).build();
-        return new Outcome(response, e.code(), e.httpStatus());
+        return new Outcome(response, e.code(), e.httpStatus(), e.retryAfter());
     }
 
     private static Outcome internalError(Message prototype, FieldDescriptor statusField, String reqId) {

@@ -27,5 +27,8 @@ interface RestCall {
 
     InputStream body() throws IOException;
 
+    /** A header of the reply to come. */
+    void header(String name, String value);
+
     void reply(int httpStatus, String contentType, byte[] body);
 }

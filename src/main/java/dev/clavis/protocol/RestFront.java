@@ -175,6 +175,10 @@ public final class RestFront {
         } catch (RuntimeException e) {
             outcome = dispatcher.fault(call.verb() + " " + call.path(), e);
         }
+        if (outcome.retryAfter() != null) {
+            // Whole seconds, rounded up, as HTTP says; the details say it in milliseconds.
+            call.header("Retry-After", Long.toString((outcome.retryAfter().toMillis() + 999) / 1000));
+        }
         call.reply(outcome.httpStatus(), JSON, json.print(outcome.response()).getBytes(StandardCharsets.UTF_8));
     }
 

@@ -48,7 +48,7 @@ public final class HotPathBench {
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
 
     /** One thing wrk drives. */
-    private record Target(String name, String url, int connections, List<String> args) {}
+    record Target(String name, String url, int connections, List<String> args) {}
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -143,7 +143,7 @@ public final class HotPathBench {
     }
 
     /** Runs wrk once; returns requests per second and the p99 latency in milliseconds. */
-    private static double[] wrk(Target t, int seconds) throws Exception {
+    static double[] wrk(Target t, int seconds) throws Exception {
         List<String> command = new ArrayList<>(List.of("wrk", "-t1", "-c" + t.connections(), "-d" + seconds + "s", "--latency"));
         command.addAll(t.args());
         command.add(t.url());
@@ -219,13 +219,13 @@ public final class HotPathBench {
         return Math.max(0, Math.min(255, v));
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static void awaitUp(String url) throws InterruptedException {
+    static void awaitUp(String url) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {
@@ -240,14 +240,14 @@ public final class HotPathBench {
         throw new IllegalStateException(url + " did not come up");
     }
 
-    private static String post(String url, String credential, String body) throws Exception {
+    static String post(String url, String credential, String body) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Key " + credential)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) throw new IllegalStateException(url + " -> " + r.body());
         return r.body();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

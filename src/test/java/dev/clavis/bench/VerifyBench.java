@@ -65,7 +65,7 @@ public final class VerifyBench {
 
             Dispatcher dispatcher = new Dispatcher(new Handlers().on(V2Grpc.getMyScopesMethod(),
                     new ScopeHandlers(scopes, methods, apps)::myScopes), authenticator, new AccessControl(scopes, apps::find),
-                    new RateLimiter(0), CallMeters.unexported());
+                    RateLimiter.local(0), CallMeters.unexported());
             JsonCodec json = new JsonCodec(methods);
             RpcMethod myScopes = methods.method("MyScopes").orElseThrow();
             MyScopesRequest request = MyScopesRequest.getDefaultInstance();

@@ -98,14 +98,14 @@ class OperationsTest {
     void not_ready_when_the_database_does_not_answer_the_feed_is_deaf_or_shutdown_began(@TempDir Path dir) {
         Database sqlite = Database.open("jdbc:sqlite:" + dir.resolve("ready.db"));
         Readiness readiness = new Readiness(sqlite, new RevocationFeed(sqlite, Clock.systemUTC(), Duration.ofSeconds(1),
-                Duration.ofHours(1)));
+                Duration.ofHours(1)), null);
         assertTrue(readiness.check().ready(), readiness.check().json());
         readiness.stopping();
         Readiness.Report stopping = readiness.check();
         assertFalse(stopping.ready());
         assertEquals("in progress", stopping.checks().get("shutdown"));
         sqlite.close();
-        Readiness.Report down = new Readiness(sqlite, null).check();
+        Readiness.Report down = new Readiness(sqlite, null, null).check();
         assertFalse(down.ready());
         assertEquals("does not answer", down.checks().get("database"), down.json());
     }
@@ -116,7 +116,7 @@ class OperationsTest {
         try {
             // A feed never started has no LISTEN connection: on PostgreSQL that is not ready.
             Readiness.Report deaf = new Readiness(postgres, new RevocationFeed(postgres, Clock.systemUTC(),
-                    Duration.ofSeconds(1), Duration.ofHours(1))).check();
+                    Duration.ofSeconds(1), Duration.ofHours(1)), null).check();
             assertFalse(deaf.ready());
             assertEquals("ok", deaf.checks().get("database"));
             assertTrue(deaf.checks().get("revocation_feed").startsWith("not listening"), deaf.json());

@@ -20,6 +20,7 @@ public final class FreezableProxy implements AutoCloseable {
     private final int targetPort;
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
+    private volatile boolean cut;
 
     public FreezableProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -38,6 +39,16 @@ public final class FreezableProxy implements AutoCloseable {
         return accepted.get();
     }
 
+    /** Until {@link #restore}, closes every connection, open or new: the peer is gone, and says so. */
+    public void cut() {
+        cut = true;
+        connections.forEach(Connection::close);
+    }
+
+    public void restore() {
+        cut = false;
+    }
+
     /** Stops every open connection dead, without closing it. */
     public void freezeExisting() {
         connections.forEach(c -> c.frozen = true);
@@ -47,6 +58,10 @@ public final class FreezableProxy implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
+                if (cut) {
+                    client.close();
+                    continue;
+                }
                 Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 Connection c = new Connection(client, target);
                 connections.add(c);

@@ -60,6 +60,10 @@ public final class TestServer implements AutoCloseable {
         this(dataDir -> jdbcUrl, c -> c);
     }
 
+    public TestServer(String jdbcUrl, UnaryOperator<Config> tweak) {
+        this(dataDir -> jdbcUrl, tweak);
+    }
+
     private TestServer(java.util.function.Function<Path, String> database, UnaryOperator<Config> tweak) {
         try {
             this.dataDir = Files.createTempDirectory("clavis-test");
