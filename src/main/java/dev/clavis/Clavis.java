@@ -198,6 +198,8 @@ public final class Clavis implements AutoCloseable {
                 "RollKey", methods.method("PatchKeys").orElseThrow(), keyHandlers::rollKey));
         rest.own(new RestFront.OwnRoute("POST", PathTemplate.parse("/v2/users/{user_app_id.user_id}/keys/{key_id}/allowed_cidrs"),
                 "AllowKeyNetworks", methods.method("PatchKeys").orElseThrow(), keyHandlers::allowNetworks));
+        rest.own(new RestFront.OwnRoute("POST", PathTemplate.parse("/v2/users/{user_app_id.user_id}/keys/{key_id}/rate_limit"),
+                "LimitKeyRate", methods.method("PatchKeys").orElseThrow(), keyHandlers::limitRate));
         // Portal and API alike: growing delays per account and address (see SignInThrottle).
         SignInThrottle signIns = new SignInThrottle(clock);
         LoginEndpoint login = new LoginEndpoint(users, keys, rest, dispatcher, signIns, clients);

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param endpoints  full method names the key is limited to; empty = no limit
  * @param expiresAt  null = never
  * @param allowedNetworks where it may be used from; empty = anywhere
+ * @param rateLimit  its own requests per second (0 = unlimited); null = the server's default
  */
 public record Credential(
         String publicId,
@@ -28,7 +29,8 @@ public record Credential(
         Instant createdAt,
         Instant expiresAt,
         Instant lastUsedAt,
-        List<Cidr> allowedNetworks) {
+        List<Cidr> allowedNetworks,
+        Integer rateLimit) {
 
     /** Whether a request from this client address may use it. */
     public boolean usableFrom(String client) {
@@ -40,7 +42,13 @@ public record Credential(
     /** The same credential limited to these networks. */
     public Credential withAllowedNetworks(List<Cidr> networks) {
         return new Credential(publicId, kind, userId, appId, description, scopes, endpoints, displayPrefix, createdAt, expiresAt,
-                lastUsedAt, List.copyOf(networks));
+                lastUsedAt, List.copyOf(networks), rateLimit);
+    }
+
+    /** The same credential with its own rate limit (null: the server's). */
+    public Credential withRateLimit(Integer perSecond) {
+        return new Credential(publicId, kind, userId, appId, description, scopes, endpoints, displayPrefix, createdAt, expiresAt,
+                lastUsedAt, allowedNetworks, perSecond);
     }
 
     public boolean expiredAt(Instant now) {

@@ -17,9 +17,10 @@ final class LocalRateLimiter implements RateLimiter {
     }
 
     @Override
-    public Duration acquire(String credential) {
-        if (perSecond <= 0) return Duration.ZERO;
-        return buckets.get(credential, k -> new Bucket(perSecond)).take(perSecond, System.nanoTime());
+    public Duration acquire(String credential, Integer ownPerSecond) {
+        int rate = ownPerSecond != null ? ownPerSecond : perSecond;
+        if (rate <= 0) return Duration.ZERO;
+        return buckets.get(credential, k -> new Bucket(rate)).take(rate, System.nanoTime());
     }
 
     private static final class Bucket {

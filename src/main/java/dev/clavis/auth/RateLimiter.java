@@ -8,7 +8,12 @@ import java.time.Duration;
  */
 public interface RateLimiter {
     /** Zero when the call may go ahead (and is counted); otherwise how long until it may. */
-    Duration acquire(String credential);
+    default Duration acquire(String credential) {
+        return acquire(credential, null);
+    }
+
+    /** The same with the credential's own rate (0: unlimited); null for the server's. */
+    Duration acquire(String credential, Integer ownPerSecond);
 
     /** Token buckets in this node's memory; zero switches limiting off. */
     static RateLimiter local(int perSecond) {

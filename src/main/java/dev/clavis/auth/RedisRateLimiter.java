@@ -80,11 +80,12 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     }
 
     @Override
-    public Duration acquire(String credential) {
-        if (perSecond <= 0) return Duration.ZERO;
-        if (!shared && System.nanoTime() - retryAt < 0) return fallback.acquire(credential);
+    public Duration acquire(String credential, Integer ownPerSecond) {
+        int rate = ownPerSecond != null ? ownPerSecond : perSecond;
+        if (rate <= 0) return Duration.ZERO;
+        if (!shared && System.nanoTime() - retryAt < 0) return fallback.acquire(credential, ownPerSecond);
         try {
-            long waitMillis = gcra("clavis:rate:" + credential);
+            long waitMillis = gcra("clavis:rate:" + credential, rate);
             if (!shared) {
                 shared = true;
                 log.info("Redis at {} answers again: rate limits are shared by every node", where);
@@ -97,13 +98,13 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
                         unreachable.getMessage());
             }
             retryAt = System.nanoTime() + RETRY_NANOS;
-            return fallback.acquire(credential);
+            return fallback.acquire(credential, ownPerSecond);
         }
     }
 
-    private long gcra(String key) {
+    private long gcra(String key, int rate) {
         List<String> keys = List.of(key);
-        List<String> args = List.of(Double.toString(1000.0 / perSecond), Integer.toString(perSecond));
+        List<String> args = List.of(Double.toString(1000.0 / rate), Integer.toString(rate));
         String sha = scriptSha;
         if (sha == null) {
             sha = redis.scriptLoad(GCRA);

@@ -67,12 +67,13 @@ public final class CredentialCommands {
                     keys = services.keys().listEvery(Optional.ofNullable(userId), Optional.ofNullable(appId));
                 }
                 output.print(out(),
-                        List.of("id", "kind", "user", "app", "description", "scopes", "created", "last_used", "expires", "networks"),
+                        List.of("id", "kind", "user", "app", "description", "scopes", "created", "last_used", "expires", "networks", "rate_limit"),
                         keys.stream().map(k -> java.util.Arrays.asList(k.publicId(), k.kind().name(), k.userId(), k.appId(),
                                 k.description(), String.join(" ", k.scopes()), Output.time(k.createdAt()),
                                 Output.time(k.lastUsedAt()), Output.time(k.expiresAt()),
                                 k.allowedNetworks().isEmpty() ? "anywhere"
-                                        : String.join(" ", k.allowedNetworks().stream().map(Object::toString).toList()))).toList());
+                                        : String.join(" ", k.allowedNetworks().stream().map(Object::toString).toList()),
+                                k.rateLimit() == null ? "default" : k.rateLimit() == 0 ? "unlimited" : k.rateLimit() + "/s")).toList());
                 return 0;
             }
         }

@@ -38,6 +38,14 @@ final class CredentialAudit {
         trail.record(h, event(after, "UPDATE").detail("allowed_cidrs", networks(before) + " -> " + networks(after)));
     }
 
+    void rateLimit(Handle h, Credential before, Credential after) {
+        trail.record(h, event(after, "UPDATE").detail("rate_limit", rate(before) + " -> " + rate(after)));
+    }
+
+    private static String rate(Credential c) {
+        return c.rateLimit() == null ? "server default" : c.rateLimit() == 0 ? "unlimited" : c.rateLimit() + "/s";
+    }
+
     private static String networks(Credential c) {
         return c.allowedNetworks().isEmpty() ? "anywhere" : String.join(" ", c.allowedNetworks().stream().map(Object::toString).toList());
     }

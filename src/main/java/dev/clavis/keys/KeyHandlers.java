@@ -127,6 +127,28 @@ public final class KeyHandlers {
         return MultiKeyResponse.newBuilder().addKeys(toProto(keys.allowNetworks(call.userId(), path.get("key_id"), networks))).build();
     }
 
+    /**
+     * {@code POST /v2/users/{user_id}/keys/{key_id}/rate_limit} with {@code {"requests_per_second": N}}
+     * (Clavis's own; authorized as PatchKeys): the key's own limit, 0 for none, {@code null} for the
+     * server's default again. Answered like PatchKeys (Clarifai's Key has no field to show it).
+     */
+    public MultiKeyResponse limitRate(Call call, Message request, Map<String, String> path, JsonObject body) {
+        call.requireOwnTarget();
+        if (!body.has("requests_per_second")) throw ApiException.badRequest("requests_per_second: a whole number, or null.");
+        JsonElement given = body.get("requests_per_second");
+        Integer perSecond;
+        if (given.isJsonNull()) {
+            perSecond = null;
+        } else {
+            try {
+                perSecond = given.getAsJsonPrimitive().isNumber() ? Integer.valueOf(given.getAsString()) : Integer.valueOf(-1);
+            } catch (RuntimeException notAWholeNumber) {
+                perSecond = -1;
+            }
+        }
+        return MultiKeyResponse.newBuilder().addKeys(toProto(keys.limitRate(call.userId(), path.get("key_id"), perSecond))).build();
+    }
+
     public BaseResponse deleteKey(Call call, DeleteKeyRequest request) {
         call.requireOwnTarget();
         keys.delete(call.userId(), request.getKeyId());

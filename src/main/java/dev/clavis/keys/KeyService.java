@@ -196,7 +196,7 @@ public final class KeyService {
                 revocations.record(h, new Revocation.Key(current.publicId()));
                 Credential changed = new Credential(current.publicId(), current.kind(), current.userId(), current.appId(),
                         description, newScopes, newEndpoints, current.displayPrefix(), current.createdAt(), expires,
-                        current.lastUsedAt(), current.allowedNetworks());
+                        current.lastUsedAt(), current.allowedNetworks(), current.rateLimit());
                 audit.updated(h, current, changed);
                 out.add(changed);
             }
@@ -244,9 +244,31 @@ public final class KeyService {
             revocations.record(h, new Revocation.Key(key.publicId()));
             Credential rolled = new Credential(key.publicId(), key.kind(), key.userId(), key.appId(), key.description(),
                     key.scopes(), key.endpoints(), secret.displayPrefix(), key.createdAt(), key.expiresAt(), key.lastUsedAt(),
-                    key.allowedNetworks());
+                    key.allowedNetworks(), key.rateLimit());
             audit.rolled(h, rolled, overlap);
             return new Issued(rolled, secret);
+        });
+    }
+
+    /** The highest rate a key may be given of its own. */
+    public static final int MAX_RATE_LIMIT = 1_000_000;
+
+    /**
+     * Gives a key or PAT its own requests per second (0: unlimited), or with null the server's
+     * default again. Every node applies it on the next request, as for PatchKeys.
+     */
+    public Credential limitRate(String userId, String idOrSecret, Integer perSecond) {
+        if (perSecond != null && (perSecond < 0 || perSecond > MAX_RATE_LIMIT)) {
+            throw ApiException.badRequest("requests_per_second: 0 (unlimited) to " + MAX_RATE_LIMIT + ", or null for the server's default.");
+        }
+        return jdbi.inTransaction(h -> {
+            KeyStore store = h.attach(KeyStore.class);
+            Credential key = find(store, userId, idOrSecret);
+            store.limitRate(key.publicId(), perSecond);
+            revocations.record(h, new Revocation.Key(key.publicId()));
+            Credential limited = key.withRateLimit(perSecond);
+            audit.rateLimit(h, key, limited);
+            return limited;
         });
     }
 
@@ -363,7 +385,7 @@ public final class KeyService {
             vault.seal(publicId, secret).ifPresent(sealed -> h.attach(KeyStore.class).seal(publicId, sealed));
         }
         Credential credential = new Credential(publicId, p.kind(), p.userId(), p.appId(), p.description(), p.scopes(),
-                p.endpoints(), secret.displayPrefix(), Instant.ofEpochMilli(now.toEpochMilli()), p.expiresAt(), null, List.of());
+                p.endpoints(), secret.displayPrefix(), Instant.ofEpochMilli(now.toEpochMilli()), p.expiresAt(), null, List.of(), null);
         audit.created(h, credential);
         return new Issued(credential, secret);
     }

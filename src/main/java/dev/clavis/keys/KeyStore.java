@@ -20,7 +20,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface KeyStore {
     String COLUMNS = """
             public_id, display_prefix, kind, user_id, app_id, description, scopes, endpoints,
-            created_at, expires_at, last_used_at, allowed_cidrs""";
+            created_at, expires_at, last_used_at, allowed_cidrs, rate_limit""";
 
     @SqlUpdate("""
             INSERT INTO credentials (public_id, secret_hash, display_prefix, kind, user_id, app_id, description,
@@ -56,12 +56,15 @@ public interface KeyStore {
                    CASE WHEN secret_hash = :secretHash THEN expires_at
                         WHEN expires_at IS NULL OR previous_expires_at < expires_at THEN previous_expires_at
                         ELSE expires_at END AS expires_at,
-                   last_used_at, allowed_cidrs
+                   last_used_at, allowed_cidrs, rate_limit
               FROM credentials c
              WHERE (secret_hash = :secretHash OR previous_secret_hash = :secretHash)
                AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = c.user_id AND u.disabled_at IS NOT NULL)
             """)
     Optional<Credential> findByHash(String secretHash);
+
+    @SqlUpdate("UPDATE credentials SET rate_limit = :perSecond WHERE public_id = :publicId")
+    int limitRate(String publicId, Integer perSecond);
 
     @SqlUpdate("UPDATE credentials SET allowed_cidrs = :cidrs WHERE public_id = :publicId")
     int allowNetworks(String publicId, String cidrs);
@@ -153,7 +156,13 @@ public interface KeyStore {
                     Instant.ofEpochMilli(rs.getLong("created_at")),
                     instant(rs, "expires_at"),
                     instant(rs, "last_used_at"),
-                    split(rs.getString("allowed_cidrs")).stream().map(Cidr::parse).toList());
+                    split(rs.getString("allowed_cidrs")).stream().map(Cidr::parse).toList(),
+                    integer(rs, "rate_limit"));
+        }
+
+        private static Integer integer(ResultSet rs, String column) throws SQLException {
+            int value = rs.getInt(column);
+            return rs.wasNull() ? null : value;
         }
 
         private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -163,6 +163,7 @@ final class AccountPages {
             KeyService.Issued issued = keys.create(caller, caller.userId(), List.of(new KeyService.KeyDraft(CredentialKind.PAT,
                     draft.description(), draft.scopes(), List.of(), "", "", draft.expiresAt(clock.instant())))).get(0);
             if (!draft.networkList().isEmpty()) keys.allowNetworks(caller.userId(), issued.credential().publicId(), draft.networkList());
+            if (draft.rateLimit() != null) keys.limitRate(caller.userId(), issued.credential().publicId(), draft.rateLimit());
             pages.flash(ctx, new Pages.Flash("Personal access token created.",
                     pages.newSecret("New personal access token", issued.secret().reveal()), issued.credential().publicId()));
             ctx.redirect("/account/security");

@@ -118,6 +118,7 @@ final class AppPages {
                     draft.description(), draft.scopes(), List.of(), caller.userId(), appId,
                     draft.expiresAt(clock.instant())))).get(0);
             if (!draft.networkList().isEmpty()) keys.allowNetworks(caller.userId(), issued.credential().publicId(), draft.networkList());
+            if (draft.rateLimit() != null) keys.limitRate(caller.userId(), issued.credential().publicId(), draft.rateLimit());
             pages.flash(ctx, new Pages.Flash("API key created.", pages.newSecret("New API key", issued.secret().reveal()),
                     issued.credential().publicId()));
             ctx.redirect("/apps/" + appId + "/settings");
@@ -138,6 +139,7 @@ final class AppPages {
             keys.patch(caller, caller.userId(), "overwrite", List.of(new KeyService.KeyChange(key.publicId(),
                     draft.description(), draft.scopes(), List.of(), null)));
             keys.allowNetworks(caller.userId(), key.publicId(), draft.networkList());
+            keys.limitRate(caller.userId(), key.publicId(), draft.rateLimit());
             pages.flash(ctx, new Pages.Flash("API key saved; the change applies to its next request."));
             ctx.redirect("/apps/" + ctx.pathParam("app") + "/settings");
         } catch (ApiException e) {

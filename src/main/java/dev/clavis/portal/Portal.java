@@ -91,12 +91,13 @@ public final class Portal {
         app.post("/apps/{app}/settings", ctx -> pages.signedIn(ctx, true).ifPresent(caller -> apps.saveApp(ctx, caller)));
         app.post("/apps/{app}/delete", ctx -> pages.signedIn(ctx, true).ifPresent(caller -> apps.deleteApp(ctx, caller)));
         app.get("/apps/{app}/keys/new", ctx -> pages.signedIn(ctx, false).ifPresent(caller ->
-                apps.keyForm(ctx, caller, null, ScopeChooser.Draft.of("", List.of(), ""))));
+                apps.keyForm(ctx, caller, null, ScopeChooser.Draft.of("", List.of(), "", ""))));
         app.post("/apps/{app}/keys", ctx -> pages.signedIn(ctx, true).ifPresent(caller -> apps.createKey(ctx, caller)));
         app.get("/apps/{app}/keys/{key}/edit", ctx -> pages.signedIn(ctx, false).ifPresent(caller -> {
             Credential key = apps.appKey(ctx, caller);
             apps.keyForm(ctx, caller, key, ScopeChooser.Draft.of(key.description(), key.scopes(),
-                    String.join(", ", key.allowedNetworks().stream().map(Object::toString).toList())));
+                    String.join(", ", key.allowedNetworks().stream().map(Object::toString).toList()),
+                    key.rateLimit() == null ? "" : key.rateLimit().toString()));
         }));
         app.post("/apps/{app}/keys/{key}", ctx -> pages.signedIn(ctx, true).ifPresent(caller -> apps.editKey(ctx, caller)));
         app.post("/apps/{app}/keys/{key}/delete", ctx -> pages.signedIn(ctx, true).ifPresent(caller -> {
@@ -126,7 +127,7 @@ public final class Portal {
                 appService.list(caller.userId(), caller.userId(), dev.clavis.protocol.Page.of(1, 1000)).stream().map(App::id).toList())));
         app.get("/account/security", ctx -> pages.signedIn(ctx, false).ifPresent(caller -> account.securityPage(ctx, caller, null)));
         app.get("/account/pats/new", ctx -> pages.signedIn(ctx, false).ifPresent(caller ->
-                account.patForm(ctx, caller, ScopeChooser.Draft.of("", List.of(ScopeCatalog.ALL), ""))));
+                account.patForm(ctx, caller, ScopeChooser.Draft.of("", List.of(ScopeCatalog.ALL), "", ""))));
         app.post("/account/pats", ctx -> pages.signedIn(ctx, true).ifPresent(caller -> account.createPat(ctx, caller)));
         app.get("/account/pats/{key}/usage", ctx -> pages.signedIn(ctx, false).ifPresent(caller -> pages.usagePage(ctx, caller,
                 account.pat(ctx, caller), "token", "/account/security", usage, clock)));

@@ -40,45 +40,63 @@ record ScopeChooser(Map<String, List<String>> served, Map<String, List<String>> 
     }
 
     /**
-     * What the form holds: as first shown, or as sent back with the reason it was refused beside
-     * the field at fault. {@code expires} is empty (never), {@code 30} or {@code 90} (days), or
-     * {@code date} ({@code expiresOn}, yyyy-mm-dd: the key works to the end of that day, UTC).
+     * What the form holds: as first shown, or as sent back with the reasons it was refused, each
+     * by the field at fault ({@code errors}: field name to message). {@code expires} is empty
+     * (never), {@code 30} or {@code 90} (days), or {@code date} ({@code expiresOn}, yyyy-mm-dd: the
+     * key works to the end of that day, UTC); {@code rate} is empty for the server's limit.
      */
-    record Draft(String description, List<String> scopes, String expires, String expiresOn, String networks,
-                 String descriptionError, String scopesError, String expiryError, String networksError) {
-        static Draft of(String description, List<String> scopes, String networks) {
-            return new Draft(description, scopes, "", "", networks, null, null, null, null);
+    record Draft(String description, List<String> scopes, String expires, String expiresOn, String networks, String rate,
+                 Map<String, String> errors) {
+        static Draft of(String description, List<String> scopes, String networks, String rate) {
+            return new Draft(description, scopes, "", "", networks, rate, Map.of());
         }
 
         /** The form as posted. */
         static Draft posted(Context ctx) {
             return new Draft(Pages.nz(ctx.formParam("description")), ctx.formParams("scopes"), Pages.nz(ctx.formParam("expires")),
-                    Pages.nz(ctx.formParam("expires_on")), Pages.nz(ctx.formParam("networks")), null, null, null, null);
+                    Pages.nz(ctx.formParam("expires_on")), Pages.nz(ctx.formParam("networks")), Pages.nz(ctx.formParam("rate")).strip(),
+                    Map.of());
         }
 
-        /** Refusals to show before sending anything on: no scope ticked, an expiry that is not one, a network that is not one. */
+        /** Refusals to show before sending anything on: no scope ticked, or an expiry, network or rate that is not one. */
         Draft check(Instant now) {
-            String noScope = scopes.isEmpty() ? NO_SCOPES : null;
-            String badExpiry = null;
+            Map<String, String> errors = new LinkedHashMap<>();
+            if (scopes.isEmpty()) errors.put("scopes", NO_SCOPES);
             try {
                 expiresAt(now);
             } catch (IllegalArgumentException e) {
-                badExpiry = e.getMessage();
+                errors.put("expiry", e.getMessage());
             }
-            String badNetwork = null;
             for (String network : networkList()) {
                 try {
                     Cidr.parse(network);
                 } catch (IllegalArgumentException e) {
-                    badNetwork = e.getMessage();
+                    errors.put("networks", e.getMessage());
                 }
             }
-            return new Draft(description, scopes, expires, expiresOn, networks, null, noScope, badExpiry, badNetwork);
+            try {
+                rateLimit();
+            } catch (IllegalArgumentException e) {
+                errors.put("rate", e.getMessage());
+            }
+            return new Draft(description, scopes, expires, expiresOn, networks, rate, errors);
         }
 
         /** The networks typed, comma- or space-separated. */
         List<String> networkList() {
             return java.util.Arrays.stream(networks.split("[,\\s]+")).filter(n -> !n.isBlank()).toList();
+        }
+
+        /** The key's own requests per second; null for the server's. */
+        Integer rateLimit() {
+            if (rate.isEmpty()) return null;
+            try {
+                int perSecond = Integer.parseInt(rate);
+                if (perSecond >= 0) return perSecond;
+            } catch (NumberFormatException e) {
+                // refused below
+            }
+            throw new IllegalArgumentException("A whole number of requests per second (0 for no limit), or empty for the server's.");
         }
 
         /** When the key is to expire; null for never. */
@@ -106,36 +124,34 @@ record ScopeChooser(Map<String, List<String>> served, Map<String, List<String>> 
         }
 
         boolean refused() {
-            return descriptionError != null || scopesError != null || expiryError != null || networksError != null;
+            return !errors.isEmpty();
         }
 
-        /** The service's refusal, shown by the description when it is about it and by the scopes otherwise. */
+        /** The service's refusal, by the field it is about (the scopes when it names none). */
         Draft refusedWith(ApiException e) {
-            boolean aboutDescription = e.details().startsWith("Descriptions");
-            boolean aboutExpiry = e.details().contains("expires_at");
-            boolean aboutNetworks = e.details().startsWith("allowed_cidrs");
-            return new Draft(description, scopes, expires, expiresOn, networks, aboutDescription ? e.details() : null,
-                    aboutDescription || aboutExpiry || aboutNetworks ? null : e.details(), aboutExpiry ? e.details() : null,
-                    aboutNetworks ? e.details() : null);
+            String d = e.details();
+            String field = d.startsWith("Descriptions") ? "description" : d.contains("expires_at") ? "expiry"
+                    : d.startsWith("allowed_cidrs") ? "networks" : d.startsWith("requests_per_second") ? "rate" : "scopes";
+            return new Draft(description, scopes, expires, expiresOn, networks, rate, Map.of(field, d));
         }
     }
 
     /** The template's parameters for {@code keyform.jte}. */
     Map<String, Object> form(Page page, String heading, String action, Draft draft, boolean offerExpiry, String cancel) {
         Map<String, Object> params = new HashMap<>();
-        params.put("offerExpiry", offerExpiry);
-        params.put("expires", draft.expires());
-        params.put("expiresOn", draft.expiresOn());
-        params.put("expiryError", draft.expiryError());
-        params.put("networks", draft.networks());
-        params.put("networksError", draft.networksError());
         params.put("page", page);
         params.put("heading", heading);
         params.put("action", action);
+        params.put("offerExpiry", offerExpiry);
         params.put("description", draft.description());
-        params.put("descriptionError", draft.descriptionError());
         params.put("selected", draft.scopes());
-        params.put("scopesError", draft.scopesError());
+        params.put("expires", draft.expires());
+        params.put("expiresOn", draft.expiresOn());
+        params.put("networks", draft.networks());
+        params.put("rate", draft.rate());
+        for (String field : List.of("description", "scopes", "expiry", "networks", "rate")) {
+            params.put(field + "Error", draft.errors().get(field));
+        }
         params.put("served", served);
         params.put("others", others);
         params.put("dependencies", dependencies);

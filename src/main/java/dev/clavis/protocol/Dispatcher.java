@@ -108,7 +108,7 @@ public final class Dispatcher {
                     caller = authenticator.authenticate(headers, client);
                     credential = caller.publicId();
                     Actor.set(actor.as(caller.userId(), caller.publicId()));
-                    Duration wait = limiter.acquire(caller.publicId());
+                    Duration wait = limiter.acquire(caller.publicId(), caller.credential().rateLimit());
                     if (!wait.isZero()) throw ApiException.throttled(wait);
                 }
                 Message request = decoder.decode();

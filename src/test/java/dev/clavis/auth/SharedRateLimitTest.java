@@ -47,6 +47,17 @@ class SharedRateLimitTest {
             assertEquals(429, raw.statusCode());
             assertTrue(Long.parseLong(raw.headers().firstValue("Retry-After").orElseThrow()) >= 1, "Retry-After in whole seconds");
             assertTrue(readyz(a).contains("\"rate_limits\":\"shared (Redis)\""), readyz(a));
+
+            // A key's own limit is shared the same way.
+            String own = a.appKey("alice", "limited", List.of("All"), List.of());
+            String ownId = a.clavis.keys().get("alice", own).publicId();
+            assertEquals(10000, a.rest("POST", "/v2/users/alice/keys/" + ownId + "/rate_limit", a.pat("alice"),
+                    "{\"requests_per_second\": 2}").code());
+            int ownAccepted = 0;
+            for (int i = 0; i < 12; i++) {
+                if ((i % 2 == 0 ? a : b).rest("GET", "/v2/myscopes", own, null).code() == 10000) ownAccepted++;
+            }
+            assertTrue(ownAccepted >= 2 && ownAccepted <= 3, "its own 2/s across two nodes: " + ownAccepted);
         }
     }
 
