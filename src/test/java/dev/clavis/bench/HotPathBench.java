@@ -62,9 +62,13 @@ public final class HotPathBench {
         try (Clavis setup = Clavis.create(Config.defaults().withDatabase(data, null))) {
             setup.users().create("bench", "bench@example.com", "bench password");
         }
-        Process server = new ProcessBuilder("java", "-jar", "target/clavis.jar", "serve", "--data", data.toString(),
-                "--port", String.valueOf(port), "--grpc-port", String.valueOf(grpcPort), "--rate-limit", "0")
-                .redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile()).start();
+        // HOTPATH_SERVER_OPTS: JVM options for the server alone, e.g. a profiler's -agentpath.
+        List<String> serve = new ArrayList<>(List.of("java"));
+        String serverOptions = System.getenv("HOTPATH_SERVER_OPTS");
+        if (serverOptions != null && !serverOptions.isBlank()) serve.addAll(List.of(serverOptions.trim().split("\\s+")));
+        serve.addAll(List.of("-jar", "target/clavis.jar", "serve", "--data", data.toString(),
+                "--port", String.valueOf(port), "--grpc-port", String.valueOf(grpcPort), "--rate-limit", "0"));
+        Process server = new ProcessBuilder(serve).redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile()).start();
         Process nginx = null;
         try {
             String base = "http://127.0.0.1:" + port;

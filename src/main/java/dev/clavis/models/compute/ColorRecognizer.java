@@ -54,56 +54,60 @@ public final class ColorRecognizer {
 
     /** All colours present, largest share first. */
     public List<Share> recognize(BufferedImage image) {
-        int width = image.getWidth();
-        int height = image.getHeight();
-        double stride = Math.max(1, Math.sqrt((double) width * height / MAX_SAMPLES));
+        double stride = Math.max(1, Math.sqrt((double) image.getWidth() * image.getHeight() / MAX_SAMPLES));
+        int[] xs = samplePositions(image.getWidth(), stride);
+        int[] ys = samplePositions(image.getHeight(), stride);
         int[] counts = new int[names.length];
-        int total = 0;
-        Pixels pixels = pixelsOf(image);
-        for (double y = stride / 2; y < height; y += stride) {
-            for (double x = stride / 2; x < width; x += stride) {
-                counts[nearest(pixels.rgb((int) x, (int) y))]++;
-                total++;
-            }
-        }
+        count(image, xs, ys, counts);
         List<Share> shares = new ArrayList<>();
+        double total = (double) xs.length * ys.length;
         for (int i = 0; i < counts.length; i++) {
-            if (counts[i] > 0) shares.add(new Share(hex[i], names[i], (double) counts[i] / total));
+            if (counts[i] > 0) shares.add(new Share(hex[i], names[i], counts[i] / total));
         }
         shares.sort(Comparator.comparingDouble(Share::share).reversed().thenComparing(Share::name));
         return shares;
     }
 
-    /** A pixel's colour as 0xRRGGBB. */
-    @FunctionalInterface
-    private interface Pixels {
-        int rgb(int x, int y);
+    /** The centres of evenly spaced samples along a side of {@code length} pixels. */
+    private static int[] samplePositions(int length, double stride) {
+        int[] positions = new int[(int) Math.ceil(length / stride - 0.5)];
+        for (int i = 0; i < positions.length; i++) positions[i] = Math.min(length - 1, (int) (stride / 2 + i * stride));
+        return positions;
     }
 
     /**
-     * Reads the decoders' usual layouts (JPEG's 3-byte BGR, PNG's and BMP's packed ints) straight
-     * from the raster: {@code getRGB} converts each pixel through the colour model, which cost
-     * more than finding its colour. Other layouts, and premultiplied alpha, take that road.
+     * Adds each sampled pixel to its colour's count. The decoders' usual layouts (JPEG's 3-byte
+     * BGR, PNG's and BMP's packed ints) are read straight from the raster, one tight loop each:
+     * {@code getRGB} converts every pixel through the colour model, and a per-pixel accessor call
+     * cost as much as finding the colour. Other layouts, and premultiplied alpha, take that road.
      */
-    private static Pixels pixelsOf(BufferedImage image) {
+    private void count(BufferedImage image, int[] xs, int[] ys, int[] counts) {
         WritableRaster raster = image.getRaster();
         boolean whole = raster.getParent() == null && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0;
         if (whole && image.getType() == BufferedImage.TYPE_3BYTE_BGR
                 && raster.getSampleModel() instanceof ComponentSampleModel layout && layout.getPixelStride() == 3) {
             byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
-            int stride = layout.getScanlineStride();
-            return (x, y) -> {
-                int i = y * stride + x * 3;
-                return (data[i + 2] & 0xFF) << 16 | (data[i + 1] & 0xFF) << 8 | (data[i] & 0xFF);
-            };
-        }
-        if (whole && (image.getType() == BufferedImage.TYPE_INT_RGB || image.getType() == BufferedImage.TYPE_INT_ARGB)
+            int scanline = layout.getScanlineStride();
+            for (int y : ys) {
+                int row = y * scanline;
+                for (int x : xs) {
+                    int i = row + x * 3;
+                    counts[nearest((data[i + 2] & 0xFF) << 16 | (data[i + 1] & 0xFF) << 8 | (data[i] & 0xFF))]++;
+                }
+            }
+        } else if (whole && (image.getType() == BufferedImage.TYPE_INT_RGB || image.getType() == BufferedImage.TYPE_INT_ARGB)
                 && raster.getSampleModel() instanceof SinglePixelPackedSampleModel layout) {
             int[] data = ((DataBufferInt) raster.getDataBuffer()).getData();
-            int stride = layout.getScanlineStride();
-            return (x, y) -> data[y * stride + x] & 0xFFFFFF;
+            int scanline = layout.getScanlineStride();
+            for (int y : ys) {
+                int row = y * scanline;
+                for (int x : xs) counts[nearest(data[row + x] & 0xFFFFFF)]++;
+            }
+        } else {
+            for (int y : ys) {
+                for (int x : xs) counts[nearest(image.getRGB(x, y) & 0xFFFFFF)]++;
+            }
         }
-        return (x, y) -> image.getRGB(x, y) & 0xFFFFFF;
     }
 
     private int nearest(int pixel) {
