@@ -7,6 +7,7 @@ import dev.clavis.audit.AuditSearchEndpoint;
 import dev.clavis.auth.AccessControl;
 import dev.clavis.auth.Authenticator;
 import dev.clavis.auth.RateLimiter;
+import dev.clavis.auth.Secrets;
 import dev.clavis.auth.RedisRateLimiter;
 import dev.clavis.auth.Revocations;
 import dev.clavis.auth.ScopeCatalog;
@@ -18,6 +19,9 @@ import dev.clavis.inputs.AnnotationHandlers;
 import dev.clavis.inputs.InputDownloads;
 import dev.clavis.inputs.InputHandlers;
 import dev.clavis.inputs.InputService;
+import dev.clavis.jobs.Job;
+import dev.clavis.jobs.JobQueue;
+import dev.clavis.jobs.JobWorkers;
 import dev.clavis.keys.KeyHandlers;
 import dev.clavis.keys.CredentialUsage;
 import dev.clavis.keys.KeyService;
@@ -63,12 +67,10 @@ import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.javalin.Javalin;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -93,15 +95,16 @@ public final class Clavis implements AutoCloseable {
     private static final long FETCH_MAX_BYTES = 20L * 1024 * 1024;
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
     private static final int FETCH_MAX_REDIRECTS = 3;
+    /** How often idle job workers look for work added on other nodes or left by a dead one. */
+    private static final Duration JOB_POLL = Duration.ofSeconds(1);
+    /** On shutdown, how long running jobs may take to finish before they are handed back. */
+    private static final Duration JOB_STOP_WAIT = Duration.ofSeconds(5);
 
     private final Services core;
-    private final InputDownloads downloads;
-    private final Training training;
+    private final JobWorkers jobs;
     private final Javalin http;
     private final Server grpc;
     private final ScheduledExecutorService background;
-    /** Pools the services run background work on; stopped here, where they were made. */
-    private final List<ExecutorService> workers;
     private final ServerMetrics metrics;
     private final Readiness readiness;
     private final CredentialUsage usage;
@@ -110,19 +113,16 @@ public final class Clavis implements AutoCloseable {
     private boolean started;
     private boolean closed;
 
-    private Clavis(Services core, InputDownloads downloads, Training training, Javalin http, Server grpc,
-                   List<ExecutorService> workers, ServerMetrics metrics, Readiness readiness, CredentialUsage usage,
-                   RedisRateLimiter sharedLimits) {
+    private Clavis(Services core, JobWorkers jobs, Javalin http, Server grpc, ServerMetrics metrics, Readiness readiness,
+                   CredentialUsage usage, RedisRateLimiter sharedLimits) {
         this.usage = usage;
         this.sharedLimits = sharedLimits;
         this.metrics = metrics;
         this.readiness = readiness;
         this.core = core;
-        this.downloads = downloads;
-        this.training = training;
+        this.jobs = jobs;
         this.http = http;
         this.grpc = grpc;
-        this.workers = workers;
         this.background = Executors.newSingleThreadScheduledExecutor(daemon("clavis-background"));
     }
 
@@ -155,16 +155,18 @@ public final class Clavis implements AutoCloseable {
         Authenticator authenticator = core.authenticator;
         ConceptService concepts = new ConceptService(database.jdbi(), clock);
         Images images = new Images(config.maxImagePixels());
-        ExecutorService downloadWorkers = daemonPool("clavis-input-download", 2);
-        ExecutorService trainingWorkers = daemonPool("clavis-training", 1);
-        InputDownloads downloads = new InputDownloads(database.jdbi(), new UrlFetcher(FETCH_MAX_BYTES, FETCH_TIMEOUT,
-                FETCH_MAX_REDIRECTS, config.fetchAllowHosts()), images, downloadWorkers, clock);
-        InputService inputs = new InputService(database.jdbi(), concepts, images, downloads, clock);
+        JobQueue queue = new JobQueue(config.jobQueueLimit(), clock);
+        JobWorkers jobs = new JobWorkers(database.jdbi(), !database.isSqlite(), nodeName(), config.jobLease(), JOB_POLL, clock);
+        queue.onAdded(jobs::wake);
+        jobs.register(Job.DOWNLOAD, 2, new InputDownloads(database.jdbi(), new UrlFetcher(FETCH_MAX_BYTES, FETCH_TIMEOUT,
+                FETCH_MAX_REDIRECTS, config.fetchAllowHosts()), images, clock));
+        InputService inputs = new InputService(database.jdbi(), concepts, images, queue, clock);
         MediaLoader media = new MediaLoader(images, new UrlFetcher(FETCH_MAX_BYTES, FETCH_TIMEOUT, FETCH_MAX_REDIRECTS,
                 config.fetchAllowHosts()));
         ImageEmbedder imageEmbedder = new ImageEmbedder();
         TextEmbedder textEmbedder = new TextEmbedder();
-        Training training = new Training(database.jdbi(), media, imageEmbedder, textEmbedder, trainingWorkers, revocations, clock);
+        Training training = new Training(database.jdbi(), media, imageEmbedder, textEmbedder, queue, revocations, clock);
+        jobs.register(Job.TRAINING, 1, training);
         ModelService models = new ModelService(database.jdbi(), concepts, revocations, clock);
         revocations.subscribe(models::revoke);
         ModelHandlers modelHandlers = new ModelHandlers(models, training, concepts);
@@ -182,7 +184,7 @@ public final class Clavis implements AutoCloseable {
                 new AnnotationHandlers(inputs),
                 modelHandlers, predictHandlers, workflowHandlers, searchHandlers);
         ServerMetrics metrics = new ServerMetrics();
-        meter(metrics.registry(), core, models, downloads, downloadWorkers, training, trainingWorkers);
+        meter(metrics.registry(), core, models, jobs);
         RedisRateLimiter sharedLimits = config.redisUrl() == null ? null : new RedisRateLimiter(config.redisUrl(), config.rateLimit());
         if (sharedLimits != null) sharedLimits.bindTo(metrics.registry());
         Readiness readiness = new Readiness(database, core.feed, sharedLimits);
@@ -245,26 +247,17 @@ public final class Clavis implements AutoCloseable {
                 // limit, which ends a call with RESOURCE_EXHAUSTED, stands above it as a last guard.
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes() * 4L))
                 .build();
-        return new Clavis(core, downloads, training, http, grpc, List.of(downloadWorkers, trainingWorkers), metrics, readiness, usage,
-                sharedLimits);
+        return new Clavis(core, jobs, http, grpc, metrics, readiness, usage, sharedLimits);
     }
 
     /** Registers what each part counts; the parts own their numbers, the registry only reads them. */
-    private static void meter(MeterRegistry registry, Services core, ModelService models, InputDownloads downloads,
-                              ExecutorService downloadWorkers, Training training, ExecutorService trainingWorkers) {
+    private static void meter(MeterRegistry registry, Services core, ModelService models, JobWorkers jobs) {
         core.database.bindTo(registry);
         core.feed.bindTo(registry);
         core.authenticator.bindTo(registry);
         core.apps.bindTo(registry);
         models.bindTo(registry);
-        // Queued, running and completed tasks of each pool (executor_* metrics, name=...), and
-        // how many of them failed.
-        new ExecutorServiceMetrics(downloadWorkers, "downloads", Tags.empty()).bindTo(registry);
-        new ExecutorServiceMetrics(trainingWorkers, "trainings", Tags.empty()).bindTo(registry);
-        FunctionCounter.builder("clavis.background.failed", downloads, InputDownloads::failures)
-                .description("Background tasks that ended in failure").tag("queue", "downloads").register(registry);
-        FunctionCounter.builder("clavis.background.failed", training, Training::failures)
-                .description("Background tasks that ended in failure").tag("queue", "trainings").register(registry);
+        jobs.bindTo(registry);
     }
 
     /** Every implemented RPC, in one readable place. */
@@ -339,8 +332,18 @@ public final class Clavis implements AutoCloseable {
                 .on(V2Grpc.getPostSearchesMethod(), search::postSearches);
     }
 
-    private static ExecutorService daemonPool(String name, int threads) {
-        return Executors.newFixedThreadPool(threads, daemon(name));
+    /**
+     * This node's name in the job table: host and process, which operators recognise, and a
+     * random part, so a restarted process with a reused pid is still another node.
+     */
+    private static String nodeName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "unknown-host";
+        }
+        return host + ":" + ProcessHandle.current().pid() + ":" + Secrets.newId().substring(0, 6);
     }
 
     /** Threads that never keep the JVM alive on their own. */
@@ -373,8 +376,7 @@ public final class Clavis implements AutoCloseable {
         background.scheduleWithFixedDelay(this::flushLastUsed, 5, 5, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(readiness::publish, 0, 1, TimeUnit.SECONDS);
         background.scheduleWithFixedDelay(this::pruneAuditLog, 1, 60, TimeUnit.MINUTES);
-        downloads.resumePending();
-        training.resumeUnfinished();
+        jobs.start();
         started = true;
         log.info("Clavis serving REST on port {} and gRPC ({}) on port {}; {}", httpPort(),
                 core.config.grpcTls() ? "TLS" : "plaintext", grpcPort(), core.config);
@@ -444,14 +446,8 @@ public final class Clavis implements AutoCloseable {
         readiness.stopping();
         if (started) stopDoors();
         background.shutdownNow();
-        for (ExecutorService pool : workers) {
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        // Jobs still running then go back to the queue for another node (or the next start).
+        jobs.close(JOB_STOP_WAIT);
         if (started) {
             flushLastUsed();
             try {

@@ -176,6 +176,16 @@ public final class Main implements Runnable {
                         + "default none: each node limits on its own).")
         String redisUrl;
 
+        @Option(names = "--job-lease", defaultValue = "30s", converter = DurationConverter.class,
+                description = "How long a node holds a background job (download, training) between renewals; when a node "
+                        + "stops, another takes its jobs over after this (env CLAVIS_JOB_LEASE; default 30s).")
+        Duration jobLease;
+
+        @Option(names = "--job-queue-limit", defaultValue = "10000",
+                description = "Background jobs waiting or running on all nodes together beyond which new ones are refused "
+                        + "with 10030 TRY_AGAIN (env CLAVIS_JOB_QUEUE_LIMIT; default 10000).")
+        int jobQueueLimit;
+
         @Option(names = "--audit-retention", defaultValue = "365d", converter = DurationConverter.class,
                 description = "How long audit log entries are kept, e.g. 365d (env CLAVIS_AUDIT_RETENTION; default 365d).")
         Duration auditRetention;
@@ -209,7 +219,8 @@ public final class Main implements Runnable {
                     .withShutdownGrace(shutdownGrace)
                     .withLeakReportKeys(leakReportKeys)
                     .withAuditRetention(auditRetention)
-                    .withRedisUrl(redisUrl);
+                    .withRedisUrl(redisUrl)
+                    .withJobs(jobLease, jobQueueLimit);
             Clavis clavis = Clavis.create(config).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -28,6 +28,10 @@ import java.util.function.Consumer;
  * @param leakReportKeys the secret scanners' public keys (GitHub's format); null: leak reports are refused
  * @param auditRetention how long audit log entries are kept
  * @param redisUrl       Redis that every node's rate limits share; null: each node limits on its own
+ * @param jobLease       how long a node holds a background job without renewing its lease; a job
+ *                       whose node stopped renewing is taken over by another node after this
+ * @param jobQueueLimit  background jobs waiting or running, on all nodes together, beyond which new
+ *                       work is refused
  */
 public record Config(
         String host,
@@ -49,12 +53,14 @@ public record Config(
         Duration shutdownGrace,
         Path leakReportKeys,
         Duration auditRetention,
-        String redisUrl) {
+        String redisUrl,
+        Duration jobLease,
+        int jobQueueLimit) {
 
     public static Config defaults() {
         return new Config("0.0.0.0", 8080, 18080, Path.of("data"), null, null, null,
                 8 * 1024 * 1024, 100, Duration.ofHours(12), 40_000_000L, Set.of(), true, null, List.of(), List.of(),
-                Duration.ofSeconds(20), null, Duration.ofDays(365), null);
+                Duration.ofSeconds(20), null, Duration.ofDays(365), null, Duration.ofSeconds(30), 10_000);
     }
 
     public Config withHost(String address) {
@@ -123,6 +129,13 @@ public record Config(
         return with(b -> b.redisUrl = url == null || url.isBlank() ? null : url.strip());
     }
 
+    public Config withJobs(Duration lease, int queueLimit) {
+        return with(b -> {
+            b.jobLease = lease;
+            b.jobQueueLimit = queueLimit;
+        });
+    }
+
     public Config withAuditRetention(Duration kept) {
         return with(b -> b.auditRetention = kept);
     }
@@ -138,7 +151,7 @@ public record Config(
         return new Config(b.host, b.httpPort, b.grpcPort, b.dataDir, b.databaseUrl, b.grpcTlsCert, b.grpcTlsKey,
                 b.maxBodyBytes, b.rateLimit, b.sessionLifetime, b.maxImagePixels, b.fetchAllowHosts, b.portalSignup,
                 b.secretKey, b.trustedProxies, b.corsOrigins, b.shutdownGrace,
-                b.leakReportKeys, b.auditRetention, b.redisUrl);
+                b.leakReportKeys, b.auditRetention, b.redisUrl, b.jobLease, b.jobQueueLimit);
     }
 
     /** The components, open to change while a copy is made. */
@@ -163,6 +176,8 @@ public record Config(
         Path leakReportKeys;
         Duration auditRetention;
         String redisUrl;
+        Duration jobLease;
+        int jobQueueLimit;
 
         Settings(Config c) {
             host = c.host;
@@ -185,6 +200,8 @@ public record Config(
             leakReportKeys = c.leakReportKeys;
             auditRetention = c.auditRetention;
             redisUrl = c.redisUrl;
+            jobLease = c.jobLease;
+            jobQueueLimit = c.jobQueueLimit;
         }
     }
 
@@ -230,6 +247,10 @@ public record Config(
         if (redisUrl != null && !redisUrl.matches("redis://[^/\\s]+(/\\d+)?")) {
             problems.add("redis-url: redis://[user:password@]host[:port][/db], got " + masked(redisUrl));
         }
+        if (jobLease == null || jobLease.compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("job-lease: at least 1s, such as 30s");
+        }
+        if (jobQueueLimit < 1) problems.add("job-queue-limit: at least 1");
         if (auditRetention == null || auditRetention.compareTo(Duration.ofDays(1)) < 0) {
             problems.add("audit-retention: at least 1 day, such as 365d");
         }
@@ -258,6 +279,7 @@ public record Config(
                 + ", fetchAllowHosts=" + fetchAllowHosts + ", portalSignup=" + portalSignup
                 + ", recoverableSecrets=" + (secretKey != null) + ", trustedProxies=" + trustedProxies + ", corsOrigins=" + corsOrigins
                 + ", shutdownGrace=" + shutdownGrace + ", leakReportKeys=" + leakReportKeys
-                + ", auditRetention=" + auditRetention + ", redis=" + (redisUrl == null ? "none" : masked(redisUrl)) + "]";
+                + ", auditRetention=" + auditRetention + ", redis=" + (redisUrl == null ? "none" : masked(redisUrl))
+                + ", jobLease=" + jobLease + ", jobQueueLimit=" + jobQueueLimit + "]";
     }
 }

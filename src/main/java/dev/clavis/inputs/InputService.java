@@ -3,6 +3,8 @@ package dev.clavis.inputs;
 import com.clarifai.grpc.api.status.StatusCode;
 import dev.clavis.auth.Secrets;
 import dev.clavis.concepts.ConceptService;
+import dev.clavis.jobs.Job;
+import dev.clavis.jobs.JobQueue;
 import dev.clavis.media.Images;
 import dev.clavis.media.MediaRejected;
 import dev.clavis.media.UrlFetcher;
@@ -24,7 +26,7 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * The rules for inputs. Each input of a request stands alone: a bad image or a duplicate id
  * gets its own status and the others are stored, all in one transaction. Inputs given by URL
- * are stored pending and fetched by {@link InputDownloads}.
+ * are stored pending, with a download job in the same transaction (see {@link InputDownloads}).
  */
 public final class InputService {
     public static final int MAX_PER_REQUEST = 128;
@@ -36,7 +38,7 @@ public final class InputService {
     private final Jdbi jdbi;
     private final ConceptService concepts;
     private final Images images;
-    private final InputDownloads downloads;
+    private final JobQueue jobs;
     private final Clock clock;
 
     /** An input to add: exactly one of image bytes, image URL, text or text URL. Null id = generated. */
@@ -53,11 +55,11 @@ public final class InputService {
         }
     }
 
-    public InputService(Jdbi jdbi, ConceptService concepts, Images images, InputDownloads downloads, Clock clock) {
+    public InputService(Jdbi jdbi, ConceptService concepts, Images images, JobQueue jobs, Clock clock) {
         this.jdbi = jdbi;
         this.concepts = concepts;
         this.images = images;
-        this.downloads = downloads;
+        this.jobs = jobs;
         this.clock = clock;
     }
 
@@ -76,7 +78,8 @@ public final class InputService {
             prepared.add(p);
         }
         long now = clock.millis();
-        List<Outcome> outcomes = jdbi.inTransaction(h -> {
+        return jdbi.inTransaction(h -> {
+            List<String> downloads = new ArrayList<>();
             InputStore store = h.attach(InputStore.class);
             List<Outcome> out = new ArrayList<>();
             for (Object p : prepared) {
@@ -93,17 +96,13 @@ public final class InputService {
                     setConcepts(h, userId, appId, ok.id(), ok.concepts(), true);
                     out.add(new Outcome(ok.id(), withConcepts(store, store.find(userId, appId, ok.id()).orElseThrow()),
                             StatusCode.forNumber(status), ""));
+                    if (ok.url() != null) downloads.add(ok.id());
                 }
             }
+            // A full queue refuses the request here, and the inputs above roll back with it.
+            jobs.add(h, Job.DOWNLOAD, userId, appId, downloads);
             return out;
         });
-        // Only after the commit: a download must find its input.
-        for (Object p : prepared) {
-            if (p instanceof Prepared ok && ok.url() != null && outcomes.stream().anyMatch(o -> o.stored() && o.id().equals(ok.id()))) {
-                downloads.enqueue(new InputDownloads.Pending(userId, appId, ok.id(), ok.kind(), ok.url()));
-            }
-        }
-        return outcomes;
     }
 
     public Input get(String userId, String appId, String id) {

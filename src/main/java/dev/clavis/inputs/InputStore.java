@@ -66,9 +66,13 @@ public interface InputStore {
             """)
     int failDownload(String userId, String appId, String id, String details, long modifiedAt);
 
-    @SqlQuery("SELECT user_id, app_id, id, kind, url FROM inputs WHERE status_code = 30001")
+    /** An input still waiting for its download. */
+    @SqlQuery("""
+            SELECT user_id, app_id, id, kind, url FROM inputs
+            WHERE user_id = :userId AND app_id = :appId AND id = :id AND status_code = 30001
+            """)
     @RegisterConstructorMapper(InputDownloads.Pending.class)
-    List<InputDownloads.Pending> pending();
+    Optional<InputDownloads.Pending> pending(String userId, String appId, String id);
 
     @SqlUpdate("DELETE FROM inputs WHERE user_id = :userId AND app_id = :appId AND id IN (<ids>)")
     int delete(String userId, String appId, @BindList("ids") List<String> ids);

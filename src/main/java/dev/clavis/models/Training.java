@@ -19,19 +19,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.LongAdder;
+import dev.clavis.jobs.Job;
+import dev.clavis.jobs.JobQueue;
+import dev.clavis.jobs.JobWorkers;
+import dev.clavis.jobs.Lease;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains embedding classifiers in the background. A new version is queued (21103), then
- * training (21101), then trained (21100) with its learnt parameters, or failed with the reason
- * (21110 no data, 21111 a concept without positive examples, 21112 fewer than two classes).
- * Image and text inputs train separate heads, since their embeddings differ.
+ * Trains embedding classifiers in the background, as {@link Job#TRAINING} jobs that any node
+ * may run. A new version is queued (21103), then training (21101), then trained (21100) with its
+ * learnt parameters, or failed with the reason (21110 no data, 21111 a concept without positive
+ * examples, 21112 fewer than two classes). Image and text inputs train separate heads, since
+ * their embeddings differ. Each status is written under the job's lease.
  */
-public final class Training {
+public final class Training implements JobWorkers.Handler {
     private static final Logger log = LoggerFactory.getLogger(Training.class);
     static final Gson GSON = new Gson();
 
@@ -40,17 +44,15 @@ public final class Training {
     private final ImageEmbedder imageEmbedder;
     private final TextEmbedder textEmbedder;
     private final Clock clock;
-    private final Executor workers;
-    private final LongAdder failures = new LongAdder();
+    private final JobQueue jobs;
     private final Revocations revocations;
 
     /** What a trained version stores: one head per kind of input it saw. Either may be null. */
     record Params(LogisticClassifier.Trained image, LogisticClassifier.Trained text) {}
 
-    /** @param workers where training runs; its owner (the composition root) stops it */
-    public Training(Jdbi jdbi, MediaLoader media, ImageEmbedder imageEmbedder, TextEmbedder textEmbedder, Executor workers,
+    public Training(Jdbi jdbi, MediaLoader media, ImageEmbedder imageEmbedder, TextEmbedder textEmbedder, JobQueue jobs,
                     Revocations revocations, Clock clock) {
-        this.workers = workers;
+        this.jobs = jobs;
         this.revocations = revocations;
         this.jdbi = jdbi;
         this.media = media;
@@ -61,56 +63,64 @@ public final class Training {
 
     /** Queues a new version of a classifier; returns it as queued. */
     public ModelVersion start(String userId, String appId, String modelId) {
-        ModelStore store = jdbi.onDemand(ModelStore.class);
-        Model model = store.find(userId, appId, modelId).orElseThrow(() -> ModelService.missing(modelId));
+        ModelStore models = jdbi.onDemand(ModelStore.class);
+        Model model = models.find(userId, appId, modelId).orElseThrow(() -> ModelService.missing(modelId));
         if (!ModelType.of(model.typeId()).map(ModelType::trainable).orElse(false)) {
             throw new dev.clavis.protocol.ApiException(StatusCode.MODEL_INVALID_REQUEST, "Built-in models are trained already.");
         }
         if (model.concepts().isEmpty()) throw ModelService.invalid("Add concepts to the model's output_info before training it.");
         String versionId = Secrets.newId();
-        store.insertVersion(userId, appId, modelId, versionId, StatusCode.MODEL_QUEUED_FOR_TRAINING_VALUE,
-                String.join(" ", model.concepts()), clock.millis());
-        ModelVersion version = store.findVersion(userId, appId, modelId, versionId).orElseThrow();
-        workers.execute(() -> train(model, version));
-        return version;
+        return jdbi.inTransaction(h -> {
+            ModelStore store = h.attach(ModelStore.class);
+            store.insertVersion(userId, appId, modelId, versionId, StatusCode.MODEL_QUEUED_FOR_TRAINING_VALUE,
+                    String.join(" ", model.concepts()), clock.millis());
+            jobs.add(h, Job.TRAINING, userId, appId, List.of(modelId + "/" + versionId));
+            return store.findVersion(userId, appId, modelId, versionId).orElseThrow();
+        });
     }
 
-    /** Trainings that ended without a trained version since start (no data, or an error). */
-    public long failures() {
-        return failures.sum();
-    }
-
-    /** Versions left queued or training by a stopped node are trained again. */
-    public void resumeUnfinished() {
+    @Override
+    public void run(Lease lease) {
+        Job job = lease.job();
+        String modelId = modelId(job);
+        String versionId = versionId(job);
         ModelStore store = jdbi.onDemand(ModelStore.class);
-        for (ModelVersion v : store.unfinished()) {
-            store.find(v.userId(), v.appId(), v.modelId()).ifPresent(m -> workers.execute(() -> train(m, v)));
+        Model model = store.find(job.userId(), job.appId(), modelId).orElse(null);
+        ModelVersion version = model == null ? null : store.findVersion(job.userId(), job.appId(), modelId, versionId).orElse(null);
+        if (version == null) {
+            lease.finish(true, "Nothing to do: the model or version was deleted.", h -> {});
+            return;
         }
+        lease.write(h -> setStatus(h, model, versionId, StatusCode.MODEL_TRAINING_VALUE, "", null, 0, null));
+        Result result = fit(model, version.concepts());
+        boolean trained = result.code() == StatusCode.MODEL_TRAINED;
+        lease.finish(trained, trained ? "Trained on " + result.inputs() + " inputs." : result.details(),
+                h -> setStatus(h, model, versionId, result.code().getNumber(), result.details(),
+                        result.params() == null ? null : GSON.toJson(result.params()), result.inputs(), clock.millis()));
     }
 
-    private void train(Model model, ModelVersion version) {
-        setStatus(model, version, StatusCode.MODEL_TRAINING_VALUE, "", null, 0, null);
-        try {
-            Result result = fit(model, version.concepts());
-            if (result.code() != StatusCode.MODEL_TRAINED) failures.increment();
-            setStatus(model, version, result.code().getNumber(), result.details(),
-                    result.params() == null ? null : GSON.toJson(result.params()), result.inputs(), clock.millis());
-        } catch (RuntimeException e) {
-            failures.increment();
-            log.error("training {}/{}/{} version {} failed", model.userId(), model.appId(), model.id(), version.id(), e);
-            setStatus(model, version, StatusCode.MODEL_TRAINING_FAILED_VALUE, "Training failed: internal error.", null, 0,
-                    clock.millis());
-        }
+    @Override
+    public void abandon(Handle transaction, Job job, String why) {
+        ModelStore store = transaction.attach(ModelStore.class);
+        store.find(job.userId(), job.appId(), modelId(job)).ifPresent(model -> setStatus(transaction, model, versionId(job),
+                StatusCode.MODEL_TRAINING_FAILED_VALUE, "Training " + why.substring(0, 1).toLowerCase(java.util.Locale.ROOT)
+                        + why.substring(1), null, 0, clock.millis()));
+    }
+
+    private static String modelId(Job job) {
+        return job.target().substring(0, job.target().lastIndexOf('/'));
+    }
+
+    private static String versionId(Job job) {
+        return job.target().substring(job.target().lastIndexOf('/') + 1);
     }
 
     /** Moves a version on; the model's cached descriptions (its latest trained version) go with it. */
-    private void setStatus(Model model, ModelVersion version, int code, String details, String params, int inputs,
+    private void setStatus(Handle h, Model model, String versionId, int code, String details, String params, int inputs,
                            Long completedAt) {
-        jdbi.useTransaction(h -> {
-            h.attach(ModelStore.class).updateVersion(model.userId(), model.appId(), model.id(), version.id(), code, details,
-                    params, inputs, completedAt);
-            revocations.record(h, new Revocation.Model(model.userId(), model.appId(), model.id()));
-        });
+        h.attach(ModelStore.class).updateVersion(model.userId(), model.appId(), model.id(), versionId, code, details,
+                params, inputs, completedAt);
+        revocations.record(h, new Revocation.Model(model.userId(), model.appId(), model.id()));
     }
 
     private record Result(StatusCode code, String details, Params params, int inputs) {}

@@ -50,6 +50,11 @@ public class ApiException extends RuntimeException {
                 Statuses.http(StatusCode.CONN_THROTTLED), wait);
     }
 
+    /** 10030 / HTTP 503: the server cannot take this work now; REST says when to retry in {@code Retry-After}. */
+    public static ApiException busy(String details, Duration retryAfter) {
+        return new ApiException(StatusCode.TRY_AGAIN, details, 503, retryAfter);
+    }
+
     public static ApiException badRequest(String details) {
         return new ApiException(StatusCode.CONN_INVALID_REQUEST, details);
     }

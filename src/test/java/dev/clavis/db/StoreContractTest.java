@@ -14,13 +14,12 @@ import dev.clavis.auth.PasswordHasher;
 import dev.clavis.auth.Revocations;
 import dev.clavis.auth.ScopeCatalog;
 import dev.clavis.concepts.ConceptService;
-import dev.clavis.inputs.InputDownloads;
 import dev.clavis.inputs.InputService;
 import dev.clavis.inputs.InputStore;
+import dev.clavis.jobs.JobQueue;
 import dev.clavis.keys.KeyService;
 import dev.clavis.keys.KeyStore;
 import dev.clavis.media.Images;
-import dev.clavis.media.UrlFetcher;
 import dev.clavis.protocol.ApiException;
 import dev.clavis.protocol.MethodTable;
 import dev.clavis.protocol.Page;
@@ -34,9 +33,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,8 +55,6 @@ abstract class StoreContractTest {
     private UserAdministration administration;
     private Authenticator authenticator;
     private InputService inputs;
-    private InputDownloads downloads;
-    private ExecutorService downloadWorkers;
 
     abstract TestDatabases.Kind kind();
 
@@ -79,16 +73,12 @@ abstract class StoreContractTest {
         users = new UserService(jdbi, new PasswordHasher(), clock);
         administration = new UserAdministration(jdbi, new PasswordHasher(), keys, apps, clock);
         Images images = new Images(1_000_000);
-        downloadWorkers = Executors.newSingleThreadExecutor();
-        downloads = new InputDownloads(jdbi, new UrlFetcher(1024, Duration.ofSeconds(1), 0, Set.of()), images,
-                downloadWorkers, clock);
-        inputs = new InputService(jdbi, new ConceptService(jdbi, clock), images, downloads, clock);
+        inputs = new InputService(jdbi, new ConceptService(jdbi, clock), images, new JobQueue(100, clock), clock);
         users.create("alice", "Alice@Example.com", "correct horse");
     }
 
     @AfterEach
     void close() {
-        downloadWorkers.shutdownNow();
         database.close();
     }
 

@@ -7,7 +7,10 @@ import dev.clavis.testing.LocalWeb;
 import dev.clavis.testing.TestDatabases;
 import dev.clavis.testing.TestImages;
 import dev.clavis.testing.TestServer;
+import dev.clavis.jobs.Job;
+import dev.clavis.jobs.JobStore;
 import java.awt.Color;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,6 +68,35 @@ class InputDownloadTest {
             Thread.sleep(20);
         } while (System.currentTimeMillis() < deadline);
         return input;
+    }
+
+    @Test
+    void a_finished_download_leaves_its_job_with_the_outcome() throws Exception {
+        add("red-for-the-record", "image", web.url("/red.png"));
+        settled("red-for-the-record");
+        JobStore.Row job = server.clavis.database().jdbi().withExtension(JobStore.class,
+                s -> s.find(Job.DOWNLOAD, "alice", "web", "red-for-the-record")).get(0);
+        assertEquals("done", job.state());
+        assertEquals("Stored a 10x7 png image.", job.outcome());
+        assertEquals(1, job.attempts());
+    }
+
+    @Test
+    void a_full_queue_refuses_the_request_with_10030_and_stores_none_of_it() {
+        try (TestServer small = new TestServer(TestDatabases.Kind.SQLITE,
+                c -> c.withFetchAllowHosts(Set.of("127.0.0.1")).withJobs(Duration.ofSeconds(30), 2))) {
+            small.createUser("bob");
+            small.createApp("bob", "web", false);
+            String bobKey = small.appKey("bob", "web", List.of("All"), List.of());
+            String three = "{\"inputs\":[" + String.join(",", List.of("a", "b", "c").stream().map(id ->
+                    "{\"id\":\"" + id + "\",\"data\":{\"image\":{\"url\":\"" + web.url("/red.png") + "\"}}}").toList()) + "]}";
+            TestServer.Reply refused = small.rest("POST", "/v2/inputs", bobKey, three);
+            assertEquals(503, refused.http());
+            assertEquals(10030, refused.body().getAsJsonObject("status").get("code").getAsInt());
+            assertTrue(refused.body().getAsJsonObject("status").get("details").getAsString().contains("queue is full"));
+            assertEquals(0, small.rest("GET", "/v2/inputs", bobKey, null).body().getAsJsonArray("inputs").size(),
+                    "none of the request's inputs was kept");
+        }
     }
 
     @Test

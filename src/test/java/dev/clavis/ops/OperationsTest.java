@@ -56,7 +56,7 @@ class OperationsTest {
                     + value(after, "clavis_authentications_total{detail=\"unknown\",result=\"refused\"}") >= 1);
             assertTrue(value(after, "cache_gets_total{cache=\"credentials\",cache_manager=\"\",result=\"hit\"}") >= 3
                     || after.contains("cache_gets_total{cache=\"credentials\",result=\"hit\"}"), "credential cache hits");
-            for (String family : List.of("hikaricp_connections", "executor_queued_tasks", "clavis_background_failed_total",
+            for (String family : List.of("hikaricp_connections", "clavis_jobs", "clavis_jobs_held", "clavis_background_failed_total",
                     "clavis_revocation_feed_applied_sequence", "clavis_revocation_feed_read_age_seconds", "jvm_memory_used_bytes",
                     "process_cpu_usage")) {
                 assertTrue(after.contains(family), family + " is exported");
