@@ -36,7 +36,7 @@ public final class RevocationFeed implements AutoCloseable {
     /** The LISTEN connection's application_name, to find it among the server's sessions. */
     static final String LISTENER_NAME = "clavis-revocation-feed";
     /** The advisory lock that keeps appends in commit order ("clavis" in ASCII). */
-    private static final long APPEND_LOCK = 0x636c61766973L;
+    public static final long APPEND_LOCK = 0x636c61766973L;
     private static final int BATCH = 1000;
     /** How long the round trip on a quiet LISTEN connection may take before it counts as dead. */
     private static final int LISTENER_SOCKET_TIMEOUT_SECONDS = 1;
