@@ -11,6 +11,12 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
+import java.lang.invoke.CallSite;
+import java.lang.invoke.LambdaMetafactory;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
@@ -19,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Prints protocol messages as Clarifai's JSON, character for character as protobuf's
@@ -70,18 +78,26 @@ final class JsonPrinter {
         }
         out.append('{');
         boolean first = true;
+        // The generated class's own getters when this is an instance of it (not, say, a DynamicMessage).
+        boolean generated = message.getClass() == plan.generatedClass();
         for (FieldPlan p : plan.fields()) {
             FieldDescriptor f = p.field();
+            Accessors direct = generated ? p.accessors() : null;
             Object value;
             if (p.repeated()) {
-                if (!p.always() && message.getRepeatedFieldCount(f) == 0) continue;
-                value = message.getField(f);
+                if (direct != null) {
+                    value = direct.get().apply(message);
+                    if (!p.always() && ((List<?>) value).isEmpty()) continue;
+                } else {
+                    if (!p.always() && message.getRepeatedFieldCount(f) == 0) continue;
+                    value = message.getField(f);
+                }
             } else if (p.presence()) {
-                if (!message.hasField(f)) continue;
-                value = message.getField(f);
+                if (direct != null ? !direct.has().test(message) : !message.hasField(f)) continue;
+                value = direct != null ? direct.get().apply(message) : message.getField(f);
             } else {
-                value = message.getField(f);
-                if (!p.always() && value.equals(p.defaultValue())) continue;
+                value = direct != null ? direct.get().apply(message) : message.getField(f);
+                if (!p.always() && value.equals(direct != null ? p.directDefault() : p.defaultValue())) continue;
             }
             if (!first) out.append(',');
             first = false;
@@ -125,8 +141,9 @@ final class JsonPrinter {
             case STRING -> string(out, (String) value);
             case BYTES -> out.append('"').append(Base64.getEncoder().encodeToString(((ByteString) value).toByteArray())).append('"');
             case ENUM -> {
+                // A generated getter gives the number (getXxxValue), reflection the value descriptor.
                 if (f.getEnumType().getFullName().equals("google.protobuf.NullValue")) out.append("null");
-                else out.append(((EnumValueDescriptor) value).getNumber());
+                else out.append(value instanceof Integer number ? number.intValue() : ((EnumValueDescriptor) value).getNumber());
             }
             case MESSAGE, GROUP -> message(out, (Message) value, modelTypeId);
         }
@@ -295,21 +312,134 @@ final class JsonPrinter {
     /**
      * What printing a message type needs to know, worked out once per type: its fields in
      * field-number order (the order JsonFormat prints them in), each with the answers the
-     * descriptor would otherwise be asked on every message.
+     * descriptor would otherwise be asked on every message, and the generated class's getters.
+     *
+     * @param generatedClass the class whose getters the field plans hold; null when there is none
      */
-    private record TypePlan(boolean wellKnown, FieldPlan[] fields) {}
+    private record TypePlan(boolean wellKnown, FieldPlan[] fields, Class<?> generatedClass) {}
 
-    /** @param key the field's name as printed, quoted, with its colon */
+    /**
+     * @param key           the field's name as printed, quoted, with its colon
+     * @param accessors     the generated class's getters for the field; null where reflection is used (maps)
+     * @param directDefault the default as the getter returns it (an enum's number, not its descriptor)
+     */
     private record FieldPlan(FieldDescriptor field, String key, boolean repeated, boolean map, boolean presence,
-                             boolean always, Object defaultValue) {}
+                             boolean always, Object defaultValue, Accessors accessors, Object directDefault) {}
+
+    /**
+     * A field's value and presence through the generated class's own methods, bound once as
+     * lambdas: {@code Message.getField} goes through protobuf's reflection table and
+     * {@code Method.invoke} for every field of every message printed, which was most of the
+     * printer's time. {@code has} is null for fields without presence.
+     */
+    record Accessors(Function<Message, Object> get, Predicate<Message> has) {}
 
     private TypePlan planOf(Descriptor type) {
-        return plans.computeIfAbsent(type, t -> new TypePlan(t.getFile().getPackage().equals("google.protobuf"),
-                t.getFields().stream()
-                        .sorted(Comparator.comparingInt(FieldDescriptor::getNumber))
-                        .map(f -> new FieldPlan(f, "\"" + f.getName() + "\":", f.isRepeated(), f.isMapField(),
-                                !f.isRepeated() && f.hasPresence(), alwaysPrinted.contains(f),
-                                f.isRepeated() || f.getJavaType() == FieldDescriptor.JavaType.MESSAGE ? null : f.getDefaultValue()))
-                        .toArray(FieldPlan[]::new)));
+        return plans.computeIfAbsent(type, t -> {
+            Class<?> generated = generatedClass(t);
+            FieldPlan[] fields = t.getFields().stream()
+                    .sorted(Comparator.comparingInt(FieldDescriptor::getNumber))
+                    .map(f -> {
+                        boolean presence = !f.isRepeated() && f.hasPresence();
+                        Object defaultValue = f.isRepeated() || f.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+                                ? null : f.getDefaultValue();
+                        Object directDefault = defaultValue instanceof EnumValueDescriptor e ? (Object) e.getNumber() : defaultValue;
+                        return new FieldPlan(f, "\"" + f.getName() + "\":", f.isRepeated(), f.isMapField(), presence,
+                                alwaysPrinted.contains(f), defaultValue, generated == null ? null : accessors(generated, f, presence),
+                                directDefault);
+                    })
+                    .toArray(FieldPlan[]::new);
+            return new TypePlan(t.getFile().getPackage().equals("google.protobuf"), fields, generated);
+        });
+    }
+
+    /** The fields of a type that are printed through reflection: for the test that keeps them few. */
+    List<FieldDescriptor> reflectedFields(Descriptor type) {
+        return java.util.Arrays.stream(planOf(type).fields()).filter(p -> p.accessors() == null).map(FieldPlan::field).toList();
+    }
+
+    /**
+     * The generated class of a message type, named as protoc names it: in the file's Java package,
+     * on its own or nested in the file's outer class; null if no such class is loaded.
+     */
+    private static Class<?> generatedClass(Descriptor type) {
+        var file = type.getFile();
+        String javaPackage = file.getOptions().hasJavaPackage() ? file.getOptions().getJavaPackage() : file.getPackage();
+        List<String> nesting = new java.util.ArrayList<>();
+        for (Descriptor d = type; d != null; d = d.getContainingType()) nesting.add(0, d.getName());
+        String nested = String.join("$", nesting);
+        List<String> candidates = new java.util.ArrayList<>();
+        if (file.getOptions().getJavaMultipleFiles()) {
+            candidates.add(javaPackage + "." + nested);
+        } else {
+            String base = file.getName().replaceAll("^.*/", "").replaceAll("\\.proto$", "");
+            String outer = file.getOptions().hasJavaOuterClassname() ? file.getOptions().getJavaOuterClassname() : camelCase(base);
+            candidates.add(javaPackage + "." + outer + "$" + nested);
+            candidates.add(javaPackage + "." + outer + "OuterClass$" + nested); // when a message takes the outer name
+        }
+        for (String name : candidates) {
+            try {
+                Class<?> found = Class.forName(name, true, JsonPrinter.class.getClassLoader());
+                if (Message.class.isAssignableFrom(found) && found.getMethod("getDescriptor").invoke(null) == type) return found;
+            } catch (ReflectiveOperationException e) {
+                // the next spelling
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The getters protoc generates for a field ({@code getFooBar}, {@code getFooBarList},
+     * {@code getFooBarValue} for enums, {@code hasFooBar}), or null when one is missing (a name
+     * protoc changed to avoid a clash) or the field is a map: those fields take reflection.
+     */
+    private static Accessors accessors(Class<?> type, FieldDescriptor f, boolean presence) {
+        if (f.isMapField()) return null;
+        String camel = camelCase(f.getName());
+        boolean enumNumber = f.getJavaType() == FieldDescriptor.JavaType.ENUM;
+        String getter = "get" + camel + (enumNumber ? "Value" : "") + (f.isRepeated() ? "List" : "");
+        try {
+            Function<Message, Object> get = bind(type, getter, Function.class, "apply", Object.class);
+            Predicate<Message> has = presence ? bind(type, "has" + camel, Predicate.class, "test", boolean.class) : null;
+            return new Accessors(get, has);
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable missingOrUnlike) {
+            return null;
+        }
+    }
+
+    /** A public no-argument method of {@code type} as an instance of a functional interface. */
+    @SuppressWarnings("unchecked")
+    private static <T> T bind(Class<?> type, String method, Class<T> functional, String functionalMethod, Class<?> erasedReturn)
+            throws Throwable {
+        Method m = type.getMethod(method);
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        MethodHandle target = lookup.unreflect(m);
+        Class<?> returned = erasedReturn == boolean.class ? boolean.class : MethodType.methodType(m.getReturnType()).wrap().returnType();
+        CallSite site = LambdaMetafactory.metafactory(lookup, functionalMethod, MethodType.methodType(functional),
+                MethodType.methodType(erasedReturn, Object.class), target, MethodType.methodType(returned, type));
+        return (T) site.getTarget().invoke();
+    }
+
+    /** A field name as protoc spells it in method names: {@code input_id} → {@code InputId}, {@code x2_y} → {@code X2Y}. */
+    static String camelCase(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        boolean capitalize = true;
+        for (char c : name.toCharArray()) {
+            if (c >= 'a' && c <= 'z') {
+                out.append(capitalize ? (char) (c - 'a' + 'A') : c);
+                capitalize = false;
+            } else if (c >= 'A' && c <= 'Z') {
+                out.append(c);
+                capitalize = false;
+            } else if (c >= '0' && c <= '9') {
+                out.append(c);
+                capitalize = true;
+            } else {
+                capitalize = true;
+            }
+        }
+        return out.toString();
     }
 }

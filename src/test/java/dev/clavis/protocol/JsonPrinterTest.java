@@ -1,6 +1,7 @@
 package dev.clavis.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -16,8 +17,12 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +37,30 @@ class JsonPrinterTest {
     private static final JsonFormat.Printer ORACLE = JsonFormat.printer().preservingProtoFieldNames().printingEnumsAsInts()
             .omittingInsignificantWhitespace().includingDefaultValueFields(PRINTER.alwaysPrinted());
     private static final String AWKWARD = "<tag a='1'>&amp;=\"quoted\"\\ \t\n\r\b\f\u0001\u001f\u2028\u2029 é 漢字 \uD83D\uDE00";
+
+    /** Reflection (Message.getField) is left for map fields only; every other field has its generated getter. */
+    @Test
+    void every_field_but_maps_is_read_through_its_generated_getter() {
+        Set<Descriptor> seen = new HashSet<>();
+        Deque<Descriptor> todo = new ArrayDeque<>();
+        METHODS.methods().forEach(m -> todo.add(m.responsePrototype().getDescriptorForType()));
+        int fields = 0;
+        while (!todo.isEmpty()) {
+            var type = todo.pop();
+            if (!seen.add(type) || type.getFile().getPackage().equals("google.protobuf") || type.getOptions().getMapEntry()) continue;
+            for (var f : PRINTER.reflectedFields(type)) {
+                assertTrue(f.isMapField(), f.getFullName() + " is read through reflection");
+            }
+            for (var f : type.getFields()) {
+                fields++;
+                if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) todo.add(f.getMessageType());
+            }
+        }
+        assertTrue(fields > 1000, "walked the response types: " + fields + " fields");
+        assertEquals("InputId", JsonPrinter.camelCase("input_id"));
+        assertEquals("X2Y", JsonPrinter.camelCase("x2_y"));
+        assertEquals("Base64", JsonPrinter.camelCase("base64"));
+    }
 
     @Test
     void prints_every_message_type_exactly_as_json_format_does() throws Exception {
