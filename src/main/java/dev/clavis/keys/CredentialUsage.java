@@ -46,7 +46,9 @@ public final class CredentialUsage {
         String outcome = httpStatus < 400 ? "success" : httpStatus < 500 ? "refused:" + code.getNumber() : "error";
         long hour = clock.millis() / HOUR * HOUR;
         counts.computeIfAbsent(new Bucket(publicId, hour, method, outcome), b -> new LongAdder()).increment();
-        lastAddress.put(publicId, address);
+        // Read first: a key's address rarely changes, and a put on every call would have all of
+        // its concurrent calls queue on the same map bin.
+        if (address != null && !address.equals(lastAddress.get(publicId))) lastAddress.put(publicId, address);
     }
 
     /** Writes what was counted up to the flush before this one (see {@link #counts}). */
