@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
  * A benchmark, not a test: authenticated MyScopes through nginx in front of 1, 2 and 3 nodes
  * ({@code deploy/local-cluster}, one PostgreSQL schema), each with and without shared Redis
  * limits (a limit too high to refuse anything, so every call still asks the limiter). wrk with
- * one thread and 64 connections against the balancer; each configuration gets a warm-up run and
- * then its measured runs; prints medians and ratios to one node without Redis, measured in the
- * same run.
+ * one thread and 64 connections against the balancer; each configuration gets three warm-up runs
+ * (every node's JIT must warm, on its share of the traffic) and then its measured runs; prints
+ * medians and ratios to one node without Redis, measured in the same run.
  * Usage: bench/cluster [seconds per run, default 5] [runs, default 3]
  */
 public final class ClusterBench {
@@ -45,7 +45,7 @@ public final class ClusterBench {
         String base = "http://127.0.0.1:" + balancer;
         String key = null;
         Map<String, List<Double>> rates = new LinkedHashMap<>();
-        System.out.printf(Locale.ROOT, "%d cores; wrk -t1 -c64 through nginx, %d s a run, %d runs after a warm-up run%n",
+        System.out.printf(Locale.ROOT, "%d cores; wrk -t1 -c64 through nginx, %d s a run, %d runs after 3 warm-up runs%n",
                 Runtime.getRuntime().availableProcessors(), seconds, runs);
         for (boolean redis : List.of(false, true)) {
             for (int nodes = 1; nodes <= 3; nodes++) {
@@ -55,7 +55,7 @@ public final class ClusterBench {
                     if (key == null) key = setUp(databaseUrl, dir, base);
                     HotPathBench.Target target = new HotPathBench.Target(nodes + " node" + (nodes > 1 ? "s" : "")
                             + (redis ? ", Redis" : ", local"), base + "/v2/myscopes", 64, List.of("-H", "Authorization: Key " + key));
-                    HotPathBench.wrk(target, seconds);
+                    for (int w = 0; w < 3; w++) HotPathBench.wrk(target, seconds);
                     List<Double> measured = new ArrayList<>();
                     for (int r = 0; r < runs; r++) measured.add(HotPathBench.wrk(target, seconds)[0]);
                     rates.put(target.name(), measured);
