@@ -7,10 +7,10 @@ import dev.clavis.audit.AuditSearchEndpoint;
 import dev.clavis.auth.AccessControl;
 import dev.clavis.auth.Authenticator;
 import dev.clavis.auth.RateLimiter;
-import dev.clavis.auth.Secrets;
 import dev.clavis.auth.RedisRateLimiter;
 import dev.clavis.auth.Revocations;
 import dev.clavis.auth.ScopeCatalog;
+import dev.clavis.auth.Secrets;
 import dev.clavis.concepts.ConceptHandlers;
 import dev.clavis.concepts.ConceptService;
 import dev.clavis.config.Config;
@@ -75,8 +75,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -436,8 +434,9 @@ public final class Clavis implements AutoCloseable {
 
     /**
      * Stops in the order that loses nothing: both doors stop accepting, calls in flight finish
-     * (up to the shutdown grace), and only then the background pools stop (work still queued is
-     * picked up again at the next start), last-used times are written and the database closed.
+     * (up to the shutdown grace), and only then the job workers stop (jobs still running are handed
+     * back to the queue, for another node or the next start), last-used times are written and the
+     * database closed.
      */
     @Override
     public synchronized void close() {
