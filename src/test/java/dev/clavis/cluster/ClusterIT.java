@@ -93,6 +93,13 @@ class ClusterIT {
         boolean haveNginx = Files.isExecutable(Path.of("/usr/sbin/nginx"));
         if (required) assertTrue(haveNginx, "nginx (Debian nginx-light) is needed for the cluster test");
         Assumptions.assumeTrue(haveNginx, "nginx not installed: the cluster test is skipped");
+        // CI runs Redis at 127.0.0.1:6379 (.ci/run starts it); elsewhere its absence skips, saying so.
+        try (java.net.Socket probe = new java.net.Socket()) {
+            probe.connect(new InetSocketAddress("127.0.0.1", 6379), 1000);
+        } catch (IOException e) {
+            if (required) throw new AssertionError("Redis is needed at 127.0.0.1:6379 for the cluster test", e);
+            Assumptions.abort("Redis is not running at 127.0.0.1:6379: the cluster test is skipped");
+        }
         databaseUrl = TestDatabases.postgres();
         dir = Files.createTempDirectory("clavis-cluster");
         balancer = freePort();
