@@ -20,6 +20,12 @@ import java.util.zip.CRC32;
  */
 public final class Secrets {
     private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    /** Every request's secret is checked character by character: a table, not a search of BASE62. */
+    private static final boolean[] IS_BASE62 = new boolean[128];
+
+    static {
+        for (char c : BASE62.toCharArray()) IS_BASE62[c] = true;
+    }
     private static final int RANDOM_BYTES = 32;
     private static final int BODY_LENGTH = 43; // 62^43 > 2^256
     private static final int CHECKSUM_LENGTH = 6; // 62^6 > 2^32
@@ -55,7 +61,8 @@ public final class Secrets {
             if (!candidate.startsWith(prefix)) continue;
             if (candidate.length() != prefix.length() + BODY_LENGTH + CHECKSUM_LENGTH) return Optional.empty();
             for (int i = prefix.length(); i < candidate.length(); i++) {
-                if (BASE62.indexOf(candidate.charAt(i)) < 0) return Optional.empty();
+                char c = candidate.charAt(i);
+                if (c >= IS_BASE62.length || !IS_BASE62[c]) return Optional.empty();
             }
             String head = candidate.substring(0, candidate.length() - CHECKSUM_LENGTH);
             if (!candidate.endsWith(checksum(head))) return Optional.empty();

@@ -164,11 +164,11 @@ public final class Dispatcher {
 
     /** Fills in success (unless the handler set its own status, e.g. mixed) and the req_id. */
     private static Outcome success(FieldDescriptor statusField, Message response, String reqId) {
-        Status status = (Status) response.getField(statusField);
+        Status status = ResponseStatus.of(response, statusField);
         StatusCode code = status.getCode() == StatusCode.ZERO ? StatusCode.SUCCESS : status.getCode();
         Status.Builder filled = status.toBuilder().setCode(code).setReqId(reqId);
         if (filled.getDescription().isEmpty()) filled.setDescription(Statuses.description(code));
-        return new Outcome(response.toBuilder().setField(statusField, filled.build()).build(), code, Statuses.http(code));
+        return new Outcome(ResponseStatus.with(response, statusField, filled.build()), code, Statuses.http(code));
     }
 
     private static Outcome failure(Message prototype, FieldDescriptor statusField, ApiException e, String reqId) {

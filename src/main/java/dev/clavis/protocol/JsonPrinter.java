@@ -11,12 +11,6 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
-import java.lang.invoke.CallSite;
-import java.lang.invoke.LambdaMetafactory;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Method;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
@@ -373,7 +367,8 @@ final class JsonPrinter {
             candidates.add(javaPackage + "." + nested);
         } else {
             String base = file.getName().replaceAll("^.*/", "").replaceAll("\\.proto$", "");
-            String outer = file.getOptions().hasJavaOuterClassname() ? file.getOptions().getJavaOuterClassname() : camelCase(base);
+            String outer = file.getOptions().hasJavaOuterClassname() ? file.getOptions().getJavaOuterClassname()
+                    : GeneratedAccessors.camelCase(base);
             candidates.add(javaPackage + "." + outer + "$" + nested);
             candidates.add(javaPackage + "." + outer + "OuterClass$" + nested); // when a message takes the outer name
         }
@@ -395,51 +390,18 @@ final class JsonPrinter {
      */
     private static Accessors accessors(Class<?> type, FieldDescriptor f, boolean presence) {
         if (f.isMapField()) return null;
-        String camel = camelCase(f.getName());
+        String camel = GeneratedAccessors.camelCase(f.getName());
         boolean enumNumber = f.getJavaType() == FieldDescriptor.JavaType.ENUM;
         String getter = "get" + camel + (enumNumber ? "Value" : "") + (f.isRepeated() ? "List" : "");
         try {
-            Function<Message, Object> get = bind(type, getter, Function.class, "apply", Object.class);
-            Predicate<Message> has = presence ? bind(type, "has" + camel, Predicate.class, "test", boolean.class) : null;
+            Function<Message, Object> get = GeneratedAccessors.bind(type, getter, new Class<?>[0], Function.class, "apply", Object.class);
+            Predicate<Message> has = presence
+                    ? GeneratedAccessors.bind(type, "has" + camel, new Class<?>[0], Predicate.class, "test", boolean.class) : null;
             return new Accessors(get, has);
         } catch (Error e) {
             throw e;
         } catch (Throwable missingOrUnlike) {
             return null;
         }
-    }
-
-    /** A public no-argument method of {@code type} as an instance of a functional interface. */
-    @SuppressWarnings("unchecked")
-    private static <T> T bind(Class<?> type, String method, Class<T> functional, String functionalMethod, Class<?> erasedReturn)
-            throws Throwable {
-        Method m = type.getMethod(method);
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
-        MethodHandle target = lookup.unreflect(m);
-        Class<?> returned = erasedReturn == boolean.class ? boolean.class : MethodType.methodType(m.getReturnType()).wrap().returnType();
-        CallSite site = LambdaMetafactory.metafactory(lookup, functionalMethod, MethodType.methodType(functional),
-                MethodType.methodType(erasedReturn, Object.class), target, MethodType.methodType(returned, type));
-        return (T) site.getTarget().invoke();
-    }
-
-    /** A field name as protoc spells it in method names: {@code input_id} → {@code InputId}, {@code x2_y} → {@code X2Y}. */
-    static String camelCase(String name) {
-        StringBuilder out = new StringBuilder(name.length());
-        boolean capitalize = true;
-        for (char c : name.toCharArray()) {
-            if (c >= 'a' && c <= 'z') {
-                out.append(capitalize ? (char) (c - 'a' + 'A') : c);
-                capitalize = false;
-            } else if (c >= 'A' && c <= 'Z') {
-                out.append(c);
-                capitalize = false;
-            } else if (c >= '0' && c <= '9') {
-                out.append(c);
-                capitalize = true;
-            } else {
-                capitalize = true;
-            }
-        }
-        return out.toString();
     }
 }

@@ -57,9 +57,9 @@ class JsonPrinterTest {
             }
         }
         assertTrue(fields > 1000, "walked the response types: " + fields + " fields");
-        assertEquals("InputId", JsonPrinter.camelCase("input_id"));
-        assertEquals("X2Y", JsonPrinter.camelCase("x2_y"));
-        assertEquals("Base64", JsonPrinter.camelCase("base64"));
+        assertEquals("InputId", GeneratedAccessors.camelCase("input_id"));
+        assertEquals("X2Y", GeneratedAccessors.camelCase("x2_y"));
+        assertEquals("Base64", GeneratedAccessors.camelCase("base64"));
     }
 
     @Test
