@@ -267,6 +267,10 @@ class ClusterIT {
     @Order(5)
     void a_node_stopped_mid_load_loses_no_acknowledged_write_and_the_balancer_keeps_serving() throws Exception {
         String key = appKey("writes");
+        // This test is about a node stopping, not about limits: the writers' key has none.
+        String publicId = services.keys().get("alice", key).publicId();
+        assertEquals(10000, code(call(balancerUrl(), "POST", "/v2/users/alice/keys/" + publicId + "/rate_limit", pat,
+                "{\"requests_per_second\": 0}")));
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger afterStop = new AtomicInteger();
@@ -312,7 +316,8 @@ class ClusterIT {
         System.out.printf("node 2 stopped mid-load: %d writes acknowledged (%d after the stop), %d failed%n",
                 acknowledged.size(), afterStop.get(), failures.size());
         assertTrue(stored.containsAll(acknowledged), "every acknowledged write is stored");
-        assertEquals(List.of(), failures, "the balancer sent the stopping node's share to the others");
+        assertEquals(0, failures.size(), "the balancer sent the stopping node's share to the others; "
+                + failures.size() + " failed, the first: " + failures.subList(0, Math.min(3, failures.size())));
         assertTrue(afterStop.get() > 0, "writes went on after the stop");
         cluster("start-node", "2");
     }
