@@ -9,7 +9,6 @@ import com.google.gson.JsonParser;
 import dev.clavis.auth.AccountReads;
 import dev.clavis.auth.Authenticator;
 import dev.clavis.auth.Caller;
-import dev.clavis.auth.CredentialHeaders;
 import dev.clavis.net.ClientAddresses;
 import dev.clavis.protocol.ApiException;
 import dev.clavis.protocol.Dispatcher;
@@ -19,7 +18,6 @@ import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -53,9 +51,8 @@ public final class AuditSearchEndpoint {
     public void handle(Context ctx) {
         String client = RestFront.clientAddress(ctx, clients);
         Dispatcher.Answer answer = dispatcher.outside(Door.REST, client, "PostAuditLogSearches", reqId -> {
-            Caller caller = AccountReads.authorize(authenticator, CredentialHeaders.of(
-                    Collections.list(ctx.req().getHeaders("Authorization")), Collections.list(ctx.req().getHeaders("X-Clarifai-Session-Token"))),
-                    client, ctx.pathParam("user_id"), "audit log");
+            Caller caller = AccountReads.authorize(authenticator, RestFront.credentialHeaders(ctx), client,
+                    ctx.pathParam("user_id"), "audit log");
             AuditTrail.Query query = query(parse(rest.body(ctx, MAX_BODY_BYTES)));
             JsonArray entries = new JsonArray();
             for (AuditEntry entry : trail.search(caller.userId(), query)) entries.add(json(entry));

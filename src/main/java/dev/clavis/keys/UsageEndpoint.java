@@ -7,7 +7,6 @@ import dev.clavis.auth.AccountReads;
 import dev.clavis.auth.Authenticator;
 import dev.clavis.auth.Caller;
 import dev.clavis.auth.Credential;
-import dev.clavis.auth.CredentialHeaders;
 import dev.clavis.net.ClientAddresses;
 import dev.clavis.protocol.ApiException;
 import dev.clavis.protocol.Dispatcher;
@@ -18,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Collections;
 
 /**
  * {@code GET /v2/users/{user_id}/keys/{key_id}/usage?from=&to=&granularity=hour|day} (Clavis's
@@ -46,9 +44,8 @@ public final class UsageEndpoint {
     public void handle(Context ctx) {
         String client = RestFront.clientAddress(ctx, clients);
         Dispatcher.Answer answer = dispatcher.outside(Door.REST, client, "GetKeyUsage", reqId -> {
-            Caller caller = AccountReads.authorize(authenticator, CredentialHeaders.of(
-                    Collections.list(ctx.req().getHeaders("Authorization")), Collections.list(ctx.req().getHeaders("X-Clarifai-Session-Token"))),
-                    client, ctx.pathParam("user_id"), "key usage");
+            Caller caller = AccountReads.authorize(authenticator, RestFront.credentialHeaders(ctx), client,
+                    ctx.pathParam("user_id"), "key usage");
             Credential key = keys.get(caller.userId(), ctx.pathParam("key_id"));
             String granularity = ctx.queryParam("granularity") == null ? "hour" : ctx.queryParam("granularity");
             if (!granularity.equals("hour") && !granularity.equals("day")) throw ApiException.badRequest("granularity: hour or day.");

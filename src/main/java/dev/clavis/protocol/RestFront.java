@@ -32,6 +32,9 @@ public final class RestFront {
     public static final String JSON = "application/json; charset=UTF-8";
     /** Below this, measured from the first byte asked for, a request body is refused. */
     static final long MIN_READ_BYTES_PER_SECOND = 1024;
+    /** Where a key or PAT travels, and where a session token does (DESIGN §3). */
+    private static final String AUTHORIZATION = "Authorization";
+    private static final String SESSION_TOKEN = "X-Clarifai-Session-Token";
 
     private final MethodTable table;
     private final Dispatcher dispatcher;
@@ -167,6 +170,12 @@ public final class RestFront {
         return clients.of(ctx.req().getRemoteAddr(), () -> Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
     }
 
+    /** The credential headers of a request that Javalin serves (Clavis's own JSON endpoints beside the API). */
+    public static CredentialHeaders credentialHeaders(Context ctx) {
+        return CredentialHeaders.of(Collections.list(ctx.req().getHeaders(AUTHORIZATION)),
+                Collections.list(ctx.req().getHeaders(SESSION_TOKEN)));
+    }
+
     /** One API call, from routing to the written answer; a fault anywhere is a 98004, not a dropped call. */
     void serve(RestCall call) {
         Dispatcher.Outcome outcome;
@@ -195,7 +204,7 @@ public final class RestFront {
         Optional<MethodTable.Match> match = segments.flatMap(s -> table.route(verb, s));
         if (match.isPresent()) {
             MethodTable.Match m = match.get();
-            CredentialHeaders credentials = CredentialHeaders.of(call.headers("Authorization"), call.headers("X-Clarifai-Session-Token"));
+            CredentialHeaders credentials = CredentialHeaders.of(call.headers(AUTHORIZATION), call.headers(SESSION_TOKEN));
             return dispatcher.call(Door.REST, client, m.method(), credentials, () -> decode(call, m));
         }
         if (segments.isPresent() && table.pathExists(segments.get())) {
@@ -206,7 +215,7 @@ public final class RestFront {
     }
 
     private Dispatcher.Outcome callOwn(RestCall call, String client, OwnRoute own, Map<String, String> bound) {
-        CredentialHeaders credentials = CredentialHeaders.of(call.headers("Authorization"), call.headers("X-Clarifai-Session-Token"));
+        CredentialHeaders credentials = CredentialHeaders.of(call.headers(AUTHORIZATION), call.headers(SESSION_TOKEN));
         JsonObject[] body = {new JsonObject()};
         return dispatcher.callOwn(Door.REST, client, own.name(), own.like(), credentials, () -> {
             String text = body(call.declaredLength(), call::body, maxBodyBytes);
