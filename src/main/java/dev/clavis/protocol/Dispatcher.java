@@ -173,7 +173,7 @@ public final class Dispatcher {
 
     private static Outcome failure(Message prototype, FieldDescriptor statusField, ApiException e, String reqId) {
         Status status = Statuses.of(e.code(), e.details()).toBuilder().setReqId(reqId).build();
-        Message response = prototype.newBuilderForType().setField(statusField, status).build();
+        Message response = ResponseStatus.with(prototype, statusField, status);
         return new Outcome(response, e.code(), e.httpStatus(), e.retryAfter());
     }
 

@@ -9,7 +9,8 @@ import java.util.function.Function;
 /**
  * Every response's {@code status}, read and replaced through the response class's own
  * {@code getStatus} and {@code Builder.setStatus}, bound once per class: the dispatcher fills the
- * status of every answer, and {@code getField}/{@code setField} would reflect on each.
+ * status of every answer, refusals (a flood of 11005s, say) as much as successes, and
+ * {@code getField}/{@code setField} would reflect on each.
  * A class without those methods (a dynamic message) is served through the descriptor.
  */
 final class ResponseStatus {
