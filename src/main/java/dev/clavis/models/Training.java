@@ -6,23 +6,25 @@ import dev.clavis.auth.Revocation;
 import dev.clavis.auth.Revocations;
 import dev.clavis.auth.Secrets;
 import dev.clavis.inputs.InputStore;
+import dev.clavis.jobs.Job;
+import dev.clavis.jobs.JobQueue;
+import dev.clavis.jobs.JobWorkers;
+import dev.clavis.jobs.Lease;
 import dev.clavis.media.Media;
 import dev.clavis.media.MediaLoader;
 import dev.clavis.media.MediaRejected;
 import dev.clavis.models.compute.ImageEmbedder;
 import dev.clavis.models.compute.LogisticClassifier;
 import dev.clavis.models.compute.TextEmbedder;
+import dev.clavis.protocol.ApiException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import dev.clavis.jobs.Job;
-import dev.clavis.jobs.JobQueue;
-import dev.clavis.jobs.JobWorkers;
-import dev.clavis.jobs.Lease;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -66,7 +68,7 @@ public final class Training implements JobWorkers.Handler {
         ModelStore models = jdbi.onDemand(ModelStore.class);
         Model model = models.find(userId, appId, modelId).orElseThrow(() -> ModelService.missing(modelId));
         if (!ModelType.of(model.typeId()).map(ModelType::trainable).orElse(false)) {
-            throw new dev.clavis.protocol.ApiException(StatusCode.MODEL_INVALID_REQUEST, "Built-in models are trained already.");
+            throw new ApiException(StatusCode.MODEL_INVALID_REQUEST, "Built-in models are trained already.");
         }
         if (model.concepts().isEmpty()) throw ModelService.invalid("Add concepts to the model's output_info before training it.");
         String versionId = Secrets.newId();
@@ -103,7 +105,7 @@ public final class Training implements JobWorkers.Handler {
     public void abandon(Handle transaction, Job job, String why) {
         ModelStore store = transaction.attach(ModelStore.class);
         store.find(job.userId(), job.appId(), modelId(job)).ifPresent(model -> setStatus(transaction, model, versionId(job),
-                StatusCode.MODEL_TRAINING_FAILED_VALUE, "Training " + why.substring(0, 1).toLowerCase(java.util.Locale.ROOT)
+                StatusCode.MODEL_TRAINING_FAILED_VALUE, "Training " + why.substring(0, 1).toLowerCase(Locale.ROOT)
                         + why.substring(1), null, 0, clock.millis()));
     }
 

@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.util.Arrays;
 
 /**
  * Methods of protoc-generated classes bound once as lambdas. Protobuf's own generic access
@@ -28,7 +29,7 @@ final class GeneratedAccessors {
         MethodHandle target = lookup.unreflect(m);
         Class<?> returned = erasedReturn.isPrimitive() ? m.getReturnType() : MethodType.methodType(m.getReturnType()).wrap().returnType();
         Class<?>[] erasedParameters = new Class<?>[parameters.length + 1];
-        java.util.Arrays.fill(erasedParameters, Object.class);
+        Arrays.fill(erasedParameters, Object.class);
         MethodType instantiated = MethodType.methodType(returned, owner, parameters);
         CallSite site = LambdaMetafactory.metafactory(lookup, functionalMethod, MethodType.methodType(functional),
                 MethodType.methodType(erasedReturn, erasedParameters), target, instantiated);

@@ -13,6 +13,8 @@ import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -326,7 +328,7 @@ final class JsonPrinter {
      * {@code Method.invoke} for every field of every message printed, which was most of the
      * printer's time. {@code has} is null for fields without presence.
      */
-    record Accessors(Function<Message, Object> get, Predicate<Message> has) {}
+    private record Accessors(Function<Message, Object> get, Predicate<Message> has) {}
 
     private TypePlan planOf(Descriptor type) {
         return plans.computeIfAbsent(type, t -> {
@@ -349,7 +351,7 @@ final class JsonPrinter {
 
     /** The fields of a type that are printed through reflection: for the test that keeps them few. */
     List<FieldDescriptor> reflectedFields(Descriptor type) {
-        return java.util.Arrays.stream(planOf(type).fields()).filter(p -> p.accessors() == null).map(FieldPlan::field).toList();
+        return Arrays.stream(planOf(type).fields()).filter(p -> p.accessors() == null).map(FieldPlan::field).toList();
     }
 
     /**
@@ -359,10 +361,10 @@ final class JsonPrinter {
     private static Class<?> generatedClass(Descriptor type) {
         var file = type.getFile();
         String javaPackage = file.getOptions().hasJavaPackage() ? file.getOptions().getJavaPackage() : file.getPackage();
-        List<String> nesting = new java.util.ArrayList<>();
+        List<String> nesting = new ArrayList<>();
         for (Descriptor d = type; d != null; d = d.getContainingType()) nesting.add(0, d.getName());
         String nested = String.join("$", nesting);
-        List<String> candidates = new java.util.ArrayList<>();
+        List<String> candidates = new ArrayList<>();
         if (file.getOptions().getJavaMultipleFiles()) {
             candidates.add(javaPackage + "." + nested);
         } else {

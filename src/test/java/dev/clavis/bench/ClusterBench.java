@@ -5,10 +5,8 @@ import dev.clavis.Services;
 import dev.clavis.auth.CredentialKind;
 import dev.clavis.config.Config;
 import dev.clavis.keys.KeyService;
+import dev.clavis.testing.LocalCluster;
 import dev.clavis.testing.TestDatabases;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A benchmark, not a test: authenticated MyScopes through nginx in front of 1, 2 and 3 nodes
@@ -34,13 +31,13 @@ public final class ClusterBench {
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         String databaseUrl = TestDatabases.postgres();
         Path dir = Files.createTempDirectory("clavis-cluster-bench");
-        int balancer = freePort();
+        int balancer = LocalCluster.freePort();
         Map<String, String> env = new HashMap<>(Map.of(
                 "CLAVIS_DATABASE_URL", databaseUrl,
                 "CLUSTER_DIR", dir.toString(),
                 "CLUSTER_HTTP_PORT", String.valueOf(balancer),
-                "CLUSTER_GRPC_PORT", String.valueOf(freePort()),
-                "CLUSTER_NODE_PORT", String.valueOf(24000 + (int) (Math.random() * 1000)),
+                "CLUSTER_GRPC_PORT", String.valueOf(LocalCluster.freePort()),
+                "CLUSTER_NODE_PORT", String.valueOf(LocalCluster.freeNodeBase()),
                 "CLAVIS_RATE_LIMIT", "1000000"));
         String base = "http://127.0.0.1:" + balancer;
         String key = null;
@@ -50,7 +47,7 @@ public final class ClusterBench {
         for (boolean redis : List.of(false, true)) {
             for (int nodes = 1; nodes <= 3; nodes++) {
                 env.put("CLAVIS_REDIS_URL", redis ? "redis://127.0.0.1:6379" : "");
-                cluster(env, "start", String.valueOf(nodes));
+                new LocalCluster(env).run("start", String.valueOf(nodes));
                 try {
                     if (key == null) key = setUp(databaseUrl, dir, base);
                     HotPathBench.Target target = new HotPathBench.Target(nodes + " node" + (nodes > 1 ? "s" : "")
@@ -62,7 +59,7 @@ public final class ClusterBench {
                     System.out.printf(Locale.ROOT, "%-16s median %8.0f req/s (runs %s)%n", target.name(),
                             HotPathBench.median(measured), measured.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
                 } finally {
-                    cluster(env, "stop");
+                    new LocalCluster(env).run("stop");
                 }
             }
         }
@@ -85,23 +82,5 @@ public final class ClusterBench {
         return JsonParser.parseString(HotPathBench.post(base + "/v2/users/bench/keys", pat,
                         "{\"keys\":[{\"scopes\":[\"All\"],\"apps\":[{\"id\":\"bench\",\"user_id\":\"bench\"}]}]}"))
                 .getAsJsonObject().getAsJsonArray("keys").get(0).getAsJsonObject().get("id").getAsString();
-    }
-
-    private static void cluster(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("deploy/local-cluster"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        Process p = builder.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("local-cluster " + String.join(" ", args) + " failed:\n" + out);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

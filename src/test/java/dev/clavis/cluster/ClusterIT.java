@@ -14,6 +14,7 @@ import dev.clavis.auth.CredentialKind;
 import dev.clavis.config.Config;
 import dev.clavis.db.RevocationFeed;
 import dev.clavis.keys.KeyService;
+import dev.clavis.testing.LocalCluster;
 import dev.clavis.testing.TestDatabases;
 import dev.clavis.testing.TestImages;
 import io.grpc.ManagedChannel;
@@ -23,12 +24,11 @@ import io.grpc.stub.MetadataUtils;
 import java.awt.Color;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -80,7 +80,7 @@ class ClusterIT {
     private int balancer;
     private int grpcBalancer;
     private int nodeBase;
-    private Map<String, String> environment;
+    private LocalCluster cluster;
     private String pat;
     private Services services;
     private HttpServer slowWeb;
@@ -94,7 +94,7 @@ class ClusterIT {
         if (required) assertTrue(haveNginx, "nginx (Debian nginx-light) is needed for the cluster test");
         Assumptions.assumeTrue(haveNginx, "nginx not installed: the cluster test is skipped");
         // CI runs Redis at 127.0.0.1:6379 (.ci/run starts it); elsewhere its absence skips, saying so.
-        try (java.net.Socket probe = new java.net.Socket()) {
+        try (Socket probe = new Socket()) {
             probe.connect(new InetSocketAddress("127.0.0.1", 6379), 1000);
         } catch (IOException e) {
             if (required) throw new AssertionError("Redis is needed at 127.0.0.1:6379 for the cluster test", e);
@@ -102,9 +102,9 @@ class ClusterIT {
         }
         databaseUrl = TestDatabases.postgres();
         dir = Files.createTempDirectory("clavis-cluster");
-        balancer = freePort();
-        grpcBalancer = freePort();
-        nodeBase = freeNodeBase();
+        balancer = LocalCluster.freePort();
+        grpcBalancer = LocalCluster.freePort();
+        nodeBase = LocalCluster.freeNodeBase();
         slowWeb = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         byte[] png = TestImages.solid(Color.BLUE, 12, 9, "png");
         slowWeb.createContext("/slow.png", exchange -> {
@@ -119,7 +119,7 @@ class ClusterIT {
         });
         slowWeb.setExecutor(Executors.newCachedThreadPool());
         slowWeb.start();
-        environment = Map.of(
+        cluster = new LocalCluster(Map.of(
                 "CLAVIS_DATABASE_URL", databaseUrl,
                 "CLAVIS_REDIS_URL", "redis://127.0.0.1:6379",
                 "CLUSTER_DIR", dir.toString(),
@@ -128,8 +128,8 @@ class ClusterIT {
                 "CLUSTER_NODE_PORT", String.valueOf(nodeBase),
                 "CLAVIS_JOB_LEASE", LEASE.toSeconds() + "s",
                 "CLAVIS_FETCH_ALLOW_HOSTS", "127.0.0.1",
-                "CLAVIS_SHUTDOWN_GRACE", "5s");
-        cluster("start", String.valueOf(NODES));
+                "CLAVIS_SHUTDOWN_GRACE", "5s"));
+        cluster.run("start", String.valueOf(NODES));
         services = Services.open(Config.defaults().withDatabase(dir, databaseUrl));
         services.users().create("alice", "alice@example.com", "correct horse");
         pat = services.keys().create(null, "alice", List.of(new KeyService.KeyDraft(CredentialKind.PAT, "cluster", List.of(),
@@ -142,7 +142,7 @@ class ClusterIT {
     @AfterAll
     void stopCluster() throws Exception {
         releaseSlowWeb.countDown();
-        if (environment != null) cluster("stop");
+        if (cluster != null) cluster.run("stop");
         if (services != null) services.close();
         if (slowWeb != null) slowWeb.stop(0);
     }
@@ -302,7 +302,7 @@ class ClusterIT {
             writers.add(t);
         }
         assertTrue(warm.await(30, TimeUnit.SECONDS));
-        cluster("stop-node", "2");
+        cluster.run("stop-node", "2");
         stopped.countDown();
         Thread.sleep(1500);
         end[0] = System.currentTimeMillis();
@@ -319,7 +319,7 @@ class ClusterIT {
         assertEquals(0, failures.size(), "the balancer sent the stopping node's share to the others; "
                 + failures.size() + " failed, the first: " + failures.subList(0, Math.min(3, failures.size())));
         assertTrue(afterStop.get() > 0, "writes went on after the stop");
-        cluster("start-node", "2");
+        cluster.run("start-node", "2");
     }
 
     /** Waits for the job to be claimed (committed as running), then kills its node with SIGKILL. */
@@ -341,7 +341,7 @@ class ClusterIT {
         long pid = Long.parseLong(owner.split(":")[1]);
         for (int node = 1; node <= NODES; node++) {
             if (Files.readString(dir.resolve("node" + node + ".pid")).strip().equals(String.valueOf(pid))) {
-                cluster("kill-node", String.valueOf(node));
+                cluster.run("kill-node", String.valueOf(node));
                 return;
             }
         }
@@ -352,7 +352,7 @@ class ClusterIT {
         for (int node = 1; node <= NODES; node++) {
             long pid = Long.parseLong(Files.readString(dir.resolve("node" + node + ".pid")).strip());
             if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) continue;
-            cluster("start-node", String.valueOf(node));
+            cluster.run("start-node", String.valueOf(node));
         }
     }
 
@@ -388,17 +388,6 @@ class ClusterIT {
         return json(created).getAsJsonArray("keys").get(0).getAsJsonObject().get("id").getAsString();
     }
 
-    private void cluster(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("deploy/local-cluster"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(environment);
-        Process p = builder.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), "local-cluster " + String.join(" ", args) + ":\n" + out);
-    }
-
     private String balancerUrl() {
         return "http://127.0.0.1:" + balancer;
     }
@@ -426,30 +415,5 @@ class ClusterIT {
 
     private static int code(HttpResponse<String> reply) {
         return json(reply).getAsJsonObject("status").get("code").getAsInt();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** A base port B with B+1..B+N (REST) and B+101..B+100+N (gRPC) all free. */
-    private static int freeNodeBase() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20000 + (int) (Math.random() * 20000);
-            boolean free = true;
-            for (int i = 1; i <= NODES && free; i++) free = isFree(base + i) && isFree(base + 100 + i);
-            if (free) return base;
-        }
-        throw new IOException("no free block of ports");
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
