@@ -134,7 +134,7 @@ public final class JobWorkers implements AutoCloseable {
     }
 
     /** The oldest claimable job of the kind, now this node's; empty when there is none or the database is away. */
-    Optional<Lease> claim(Kind kind) {
+    private Optional<Lease> claim(Kind kind) {
         try {
             long now = clock.millis();
             Optional<Job> job = jdbi.withExtension(JobStore.class, store -> store.anyClaimable(kind.name(), now)
