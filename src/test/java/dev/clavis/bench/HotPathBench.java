@@ -39,7 +39,9 @@ import javax.imageio.ImageIO;
  *   <li>the same ÷ nginx's static 200, 64 connections;</li>
  *   <li>color-recognition on a 256×256 JPEG over HTTP ÷ {@code /livez}, 8 connections.</li>
  * </ul>
- * Run with {@code bench/hotpath [seconds per run, default 5] [rounds, default 3]}.
+ * Run with {@code bench/hotpath [seconds per run, default 5] [rounds, default 3]}; set
+ * {@code HOTPATH_ONLY=predict} (names separated by commas) to drive only those targets, e.g. under
+ * a profiler given in {@code HOTPATH_SERVER_OPTS}.
  */
 public final class HotPathBench {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -107,6 +109,11 @@ public final class HotPathBench {
             targets.add(new Target("predict", base + "/v2/users/clavis/apps/main/models/color-recognition/outputs", 8,
                     List.of("-s", predictScript.toString(), "-H", "Authorization: Key " + pat)));
 
+            String only = System.getenv("HOTPATH_ONLY");
+            if (only != null && !only.isBlank()) {
+                List<String> names = List.of(only.split(","));
+                targets.removeIf(t -> !names.contains(t.name()));
+            }
             System.out.printf(Locale.ROOT, "%d cores; wrk -t1, %d s a run, %d rounds after a warm-up round; JPEG %d bytes (%d of JSON)%n",
                     Runtime.getRuntime().availableProcessors(), seconds, rounds, jpeg.length, Files.size(body));
             for (Target t : targets) wrk(t, seconds);
@@ -125,6 +132,7 @@ public final class HotPathBench {
                         t.name(), t.connections(), median(rates.get(t.name())), rates.get(t.name()).stream()
                                 .map(v -> String.format(Locale.ROOT, "%.0f", v)).toList(), median(p99s.get(t.name())));
             }
+            if (!rates.keySet().containsAll(List.of("livez", "healthz", "myscopes", "predict"))) return;
             double livez = median(rates.get("livez"));
             double myscopes = median(rates.get("myscopes"));
             double predict = median(rates.get("predict"));
