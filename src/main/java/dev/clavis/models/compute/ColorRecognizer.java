@@ -18,8 +18,13 @@ import java.util.Map;
  * colour in CIELAB (perceptual distance), and each colour's share of the samples is its value.
  */
 public final class ColorRecognizer {
-    /** At most this many pixels are sampled, evenly across the image. */
-    public static final int MAX_SAMPLES = 128 * 128;
+    /**
+     * At most this many pixels are sampled, evenly across the image: a share estimated from 4,096
+     * samples is within ±0.7 % of the image's (one standard error at a quarter of it), finer than
+     * what the shares are read for, and an image decoded at 64 rows instead of 128 costs the
+     * decoder a fifth less (bench/hotpath's JPEG: 220 µs against 270 µs) and the count a quarter.
+     */
+    public static final int MAX_SAMPLES = 64 * 64;
 
     private final String[] names;
     /** Each colour's id, {@code #rrggbb}. */
