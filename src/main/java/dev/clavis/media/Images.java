@@ -4,11 +4,13 @@ import com.clarifai.grpc.api.status.StatusCode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -18,6 +20,12 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * decompression bomb) is refused before any pixel is allocated.
  */
 public final class Images {
+    /**
+     * The installed decoders in the registry's order, looked up once: ImageIO.getImageReaders
+     * walks the registry's ordering per call, more time than reading a small image's header.
+     */
+    private static final List<ImageReaderSpi> DECODERS = decoders();
+
     private final long maxPixels;
 
     /** A decoded image and what it was. */
@@ -48,12 +56,7 @@ public final class Images {
         if (bytes.length == 0) throw new MediaRejected(StatusCode.INPUT_UNSUPPORTED_FORMAT, "The image is empty.");
         // In memory: ImageIO.createImageInputStream would copy the bytes into a temporary file first.
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new MediaRejected(StatusCode.INPUT_UNSUPPORTED_FORMAT,
-                        "Not an image of a supported format (JPEG, PNG, GIF, BMP, WebP).");
-            }
-            ImageReader reader = readers.next();
+            ImageReader reader = readerFor(in);
             try {
                 reader.setInput(in, true, true);
                 long width = reader.getWidth(0);
@@ -77,5 +80,18 @@ public final class Images {
             // Decoders signal damage with IOExceptions and, for some formats, runtime exceptions.
             throw new MediaRejected(StatusCode.INPUT_UNSUPPORTED_FORMAT, "The image could not be decoded; it may be damaged.");
         }
+    }
+
+    private static ImageReader readerFor(ImageInputStream in) throws IOException, MediaRejected {
+        for (ImageReaderSpi decoder : DECODERS) {
+            if (decoder.canDecodeInput(in)) return decoder.createReaderInstance();
+        }
+        throw new MediaRejected(StatusCode.INPUT_UNSUPPORTED_FORMAT, "Not an image of a supported format (JPEG, PNG, GIF, BMP, WebP).");
+    }
+
+    private static List<ImageReaderSpi> decoders() {
+        List<ImageReaderSpi> found = new ArrayList<>();
+        IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class, true).forEachRemaining(found::add);
+        return List.copyOf(found);
     }
 }
