@@ -164,16 +164,16 @@ public final class Dispatcher {
 
     /** Fills in success (unless the handler set its own status, e.g. mixed) and the req_id. */
     private static Outcome success(FieldDescriptor statusField, Message response, String reqId) {
-        Status status = ResponseStatus.of(response, statusField);
+        Status status = MessageField.STATUS.of(response, statusField);
         StatusCode code = status.getCode() == StatusCode.ZERO ? StatusCode.SUCCESS : status.getCode();
         Status.Builder filled = status.toBuilder().setCode(code).setReqId(reqId);
         if (filled.getDescription().isEmpty()) filled.setDescription(Statuses.description(code));
-        return new Outcome(ResponseStatus.with(response, statusField, filled.build()), code, Statuses.http(code));
+        return new Outcome(MessageField.STATUS.with(response, statusField, filled.build()), code, Statuses.http(code));
     }
 
     private static Outcome failure(Message prototype, FieldDescriptor statusField, ApiException e, String reqId) {
         Status status = Statuses.of(e.code(), e.details()).toBuilder().setReqId(reqId).build();
-        Message response = ResponseStatus.with(prototype, statusField, status);
+        Message response = MessageField.STATUS.with(prototype, statusField, status);
         return new Outcome(response, e.code(), e.httpStatus(), e.retryAfter());
     }
 
@@ -183,7 +183,7 @@ public final class Dispatcher {
 
     private static UserAppIDSet userAppId(RpcMethod method, Message request) {
         FieldDescriptor field = method.userAppIdField();
-        return field == null ? UserAppIDSet.getDefaultInstance() : (UserAppIDSet) request.getField(field);
+        return field == null ? UserAppIDSet.getDefaultInstance() : MessageField.USER_APP_ID.of(request, field);
     }
 
     /** Handlers read the resolved ids from the request as if the caller had sent them. */
@@ -191,7 +191,7 @@ public final class Dispatcher {
         FieldDescriptor field = method.userAppIdField();
         if (field == null) return request;
         UserAppIDSet resolved = UserAppIDSet.newBuilder().setUserId(target.userId()).setAppId(target.appId()).build();
-        return request.toBuilder().setField(field, resolved).build();
+        return MessageField.USER_APP_ID.with(request, field, resolved);
     }
 
     /** Counts each call made with a credential with this (see {@code keys.CredentialUsage}). */

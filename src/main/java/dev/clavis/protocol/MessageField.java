@@ -1,5 +1,6 @@
 package dev.clavis.protocol;
 
+import com.clarifai.grpc.api.UserAppIDSet;
 import com.clarifai.grpc.api.status.Status;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
@@ -7,52 +8,64 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * Every response's {@code status}, read and replaced through the response class's own
- * {@code getStatus} and {@code Builder.setStatus}, bound once per class: the dispatcher fills the
- * status of every answer, refusals (a flood of 11005s, say) as much as successes, and
- * {@code getField}/{@code setField} would reflect on each.
+ * One message-typed field that the dispatcher reads or replaces on every call (a response's
+ * {@code status}, a request's {@code user_app_id}), through each class's own {@code getX} and
+ * {@code Builder.setX}, bound once per class: {@code getField}/{@code setField} would reflect on
+ * every call, refusals (a flood of 11005s, say) as much as successes.
  * A class without those methods (a dynamic message) is served through the descriptor.
+ *
+ * @param <V> the field's message type
  */
-final class ResponseStatus {
+final class MessageField<V extends Message> {
+    /** Responses' {@code status}. */
+    static final MessageField<Status> STATUS = new MessageField<>("Status", Status.class);
+    /** Requests' {@code user_app_id}. */
+    static final MessageField<UserAppIDSet> USER_APP_ID = new MessageField<>("UserAppId", UserAppIDSet.class);
+
     private record Accessors(Function<Object, Object> get, BiFunction<Object, Object, Object> set) {}
 
-    private static final ClassValue<Accessors> BOUND = new ClassValue<>() {
-        @Override
-        protected Accessors computeValue(Class<?> response) {
-            try {
-                Class<?> builder = response.getMethod("newBuilder").getReturnType();
-                @SuppressWarnings("unchecked")
-                Function<Object, Object> get = GeneratedAccessors.bind(response, "getStatus", new Class<?>[0],
-                        Function.class, "apply", Object.class);
-                @SuppressWarnings("unchecked")
-                BiFunction<Object, Object, Object> set = GeneratedAccessors.bind(builder, "setStatus",
-                        new Class<?>[] {Status.class}, BiFunction.class, "apply", Object.class);
-                return new Accessors(get, set);
-            } catch (Error e) {
-                throw e;
-            } catch (Throwable noSuchMethods) {
-                return null;
+    private final Class<V> type;
+    private final ClassValue<Accessors> bound;
+
+    private MessageField(String camelName, Class<V> type) {
+        this.type = type;
+        this.bound = new ClassValue<>() {
+            @Override
+            protected Accessors computeValue(Class<?> message) {
+                try {
+                    Class<?> builder = message.getMethod("newBuilder").getReturnType();
+                    @SuppressWarnings("unchecked")
+                    Function<Object, Object> get = GeneratedAccessors.bind(message, "get" + camelName, new Class<?>[0],
+                            Function.class, "apply", Object.class);
+                    @SuppressWarnings("unchecked")
+                    BiFunction<Object, Object, Object> set = GeneratedAccessors.bind(builder, "set" + camelName,
+                            new Class<?>[] {type}, BiFunction.class, "apply", Object.class);
+                    return new Accessors(get, set);
+                } catch (Error e) {
+                    throw e;
+                } catch (Throwable noSuchMethods) {
+                    return null;
+                }
             }
-        }
-    };
-
-    private ResponseStatus() {}
-
-    /** Whether a response class is served through its generated methods: for the test that holds every one to it. */
-    static boolean boundFor(Class<?> response) {
-        return BOUND.get(response) != null;
+        };
     }
 
-    static Status of(Message response, FieldDescriptor field) {
-        Accessors bound = BOUND.get(response.getClass());
-        return (Status) (bound != null ? bound.get().apply(response) : response.getField(field));
+    /** Whether a message class is served through its generated methods: for the test that holds every one to it. */
+    boolean boundFor(Class<?> message) {
+        return bound.get(message) != null;
     }
 
-    /** The response with its status replaced. */
-    static Message with(Message response, FieldDescriptor field, Status status) {
-        Accessors bound = BOUND.get(response.getClass());
-        Message.Builder builder = response.toBuilder();
-        return bound != null ? ((Message.Builder) bound.set().apply(builder, status)).build()
-                : builder.setField(field, status).build();
+    /** The field's value; {@code field} is the same field by descriptor, for a class without generated methods. */
+    V of(Message message, FieldDescriptor field) {
+        Accessors accessors = bound.get(message.getClass());
+        return type.cast(accessors != null ? accessors.get().apply(message) : message.getField(field));
+    }
+
+    /** The message with the field replaced. */
+    Message with(Message message, FieldDescriptor field, V value) {
+        Accessors accessors = bound.get(message.getClass());
+        Message.Builder builder = message.toBuilder();
+        return accessors != null ? ((Message.Builder) accessors.set().apply(builder, value)).build()
+                : builder.setField(field, value).build();
     }
 }
