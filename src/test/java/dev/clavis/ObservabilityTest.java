@@ -6,7 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.clarifai.grpc.api.GetAppRequest;
-import dev.clavis.logs.FieldsConverter;
+import dev.clavis.logs.TextLines;
 import dev.clavis.testing.TestDatabases;
 import dev.clavis.testing.TestServer;
 import java.util.List;
@@ -45,11 +45,12 @@ class ObservabilityTest {
 
             for (String reqId : List.of(restReqId, grpcReqId)) {
                 List<String> lines = captured.list.stream().filter(e -> reqId.equals(e.getMDCPropertyMap().get("req_id")))
-                        .map(e -> e.getFormattedMessage() + new FieldsConverter().convert(e)).toList();
+                        .map(e -> new TextLines().doLayout(e).strip()).toList();
                 assertEquals(1, lines.size(), "one line for " + reqId + ": " + lines);
                 String door = reqId.equals(restReqId) ? "rest" : "grpc";
                 String line = lines.get(0);
-                assertTrue(line.matches("call req_id=" + reqId + " door=" + door + " method=GetApp credential=" + publicId
+                assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  clavis\\.requests - call"
+                        + " req_id=" + reqId + " door=" + door + " method=GetApp credential=" + publicId
                         + " code=10000 http=200 ms=\\d+\\.\\d\\d client=127\\.0\\.0\\.1"), line);
             }
         } finally {

@@ -62,10 +62,8 @@ class SecretsNeverLoggedTest {
             root.detachAppender(captured);
         }
 
-        // Every event as both formats write it: the text pattern with its fields, and JSON lines.
-        ch.qos.logback.classic.PatternLayout text = new ch.qos.logback.classic.PatternLayout();
-        text.getInstanceConverterMap().put("fields", dev.clavis.logs.FieldsConverter::new);
-        text.setPattern("%d %-5level %logger - %msg%fields%n%ex");
+        // Every event as both formats write it: text lines with their fields, and JSON lines.
+        dev.clavis.logs.TextLines text = new dev.clavis.logs.TextLines();
         text.setContext(root.getLoggerContext());
         text.start();
         dev.clavis.logs.JsonLines json = new dev.clavis.logs.JsonLines();

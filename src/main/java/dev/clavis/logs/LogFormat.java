@@ -2,7 +2,6 @@ package dev.clavis.logs;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.LayoutBase;
@@ -13,12 +12,9 @@ import java.util.Iterator;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
 
-/** The two shapes of log line: {@code text} (logback.xml's pattern) and {@code json} ({@link JsonLines}). */
+/** The two shapes of log line: {@code text} ({@link TextLines}) and {@code json} ({@link JsonLines}). */
 public enum LogFormat {
     TEXT, JSON;
-
-    /** The context property logback.xml keeps its text pattern in. */
-    static final String TEXT_PATTERN_PROPERTY = "clavis.text.pattern";
 
     /** {@code text} or {@code json}, any case. */
     public static LogFormat parse(String name) {
@@ -45,16 +41,7 @@ public enum LogFormat {
 
     /** An encoder, started, that writes lines of this format. */
     Encoder<ILoggingEvent> encoder(LoggerContext context) {
-        LayoutBase<ILoggingEvent> layout;
-        if (this == JSON) {
-            layout = new JsonLines();
-        } else {
-            PatternLayout pattern = new PatternLayout();
-            pattern.getInstanceConverterMap().put("fields", FieldsConverter::new);
-            String configured = context.getProperty(TEXT_PATTERN_PROPERTY);
-            pattern.setPattern(configured != null ? configured : "%msg%fields%n");
-            layout = pattern;
-        }
+        LayoutBase<ILoggingEvent> layout = this == JSON ? new JsonLines() : new TextLines();
         layout.setContext(context);
         layout.start();
         LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();

@@ -2,14 +2,17 @@ package dev.clavis.logs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +20,8 @@ import org.slf4j.MDC;
 
 /** The two line formats, and the audit channel kept apart in a file of its own. */
 class LogLinesTest {
+    private static final String NL = System.lineSeparator();
+
     @TempDir
     Path dir;
 
@@ -49,9 +54,33 @@ class LogLinesTest {
         JsonObject error = JsonParser.parseString(json.doLayout(captured.list.get(1))).getAsJsonObject();
         assertTrue(error.get("error").getAsString().contains("IllegalStateException: why"), error.toString());
 
-        assertEquals(" req_id=abc123 method=MyScopes code=10000 client=a \"quoted\"\nname",
-                new FieldsConverter().convert(captured.list.get(0)));
-        assertEquals(" req_id=abc123", new FieldsConverter().convert(captured.list.get(1)), "a line the call caused carries its req_id");
+        TextLines text = new TextLines();
+        assertTrue(text.doLayout(captured.list.get(0)).endsWith(
+                " INFO  clavis.requests - call req_id=abc123 method=MyScopes code=10000 client=a \"quoted\"\nname" + NL));
+        assertTrue(text.doLayout(captured.list.get(1)).contains(" ERROR x - boom req_id=abc123" + NL + "java.lang.IllegalStateException: why"),
+                "a line the call caused carries its req_id, and the stack trace follows it");
+    }
+
+    @Test
+    void a_text_line_has_the_utc_time_to_the_millisecond_the_padded_level_and_a_short_logger_name() {
+        LoggerContext context = context();
+        TextLines text = new TextLines();
+        long noon = Instant.parse("2026-11-30T12:00:00Z").toEpochMilli();
+        assertEquals("2026-11-30T12:00:00.007Z WARN  clavis.requests - slow" + NL,
+                text.doLayout(event(context, "clavis.requests", Level.WARN, "slow", noon + 7)));
+        assertEquals("2026-11-30T12:00:00.999Z INFO  clavis.requests - call" + NL,
+                text.doLayout(event(context, "clavis.requests", Level.INFO, "call", noon + 999)));
+        // The next second, and one before the last: each line has its own second, not the last one formatted.
+        assertEquals("2026-11-30T12:00:01.040Z INFO  d.c.protocol.Dispatcher - call" + NL,
+                text.doLayout(event(context, "dev.clavis.protocol.Dispatcher", Level.INFO, "call", noon + 1040)));
+        assertEquals("2026-11-30T11:59:59.000Z ERROR clavis.requests - late" + NL,
+                text.doLayout(event(context, "clavis.requests", Level.ERROR, "late", noon - 1000)));
+    }
+
+    private static LoggingEvent event(LoggerContext context, String logger, Level level, String message, long millis) {
+        LoggingEvent event = new LoggingEvent(Logger.class.getName(), context.getLogger(logger), level, message, null, null);
+        event.setTimeStamp(millis);
+        return event;
     }
 
     @Test
@@ -70,10 +99,11 @@ class LogLinesTest {
 
         Path text = dir.resolve("audit.txt");
         LoggerContext textContext = context();
-        textContext.putProperty(LogFormat.TEXT_PATTERN_PROPERTY, "%level %logger - %msg%fields%n");
         AuditLog.routeTo(textContext, text, LogFormat.TEXT);
         textContext.getLogger(AuditLog.LOGGER).atInfo().setMessage("credential created").addKeyValue("kind", "PAT").log();
-        assertEquals(List.of("INFO clavis.audit - credential created kind=PAT"), Files.readAllLines(text));
+        List<String> textLines = Files.readAllLines(text);
+        assertEquals(1, textLines.size(), textLines.toString());
+        assertTrue(textLines.get(0).endsWith("Z INFO  clavis.audit - credential created kind=PAT"), textLines.get(0));
     }
 
     /** A context of the test's own, so routing the audit channel leaves the suite's logging alone. */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.clavis.logs.FieldsConverter;
+import dev.clavis.logs.TextLines;
 import dev.clavis.testing.RawHttp;
 import dev.clavis.testing.TestDatabases;
 import dev.clavis.testing.TestServer;
@@ -75,7 +75,7 @@ class ApiDoorTest {
         } finally {
             requests.detachAppender(captured);
         }
-        assertTrue(captured.list.stream().map(e -> new FieldsConverter().convert(e)).anyMatch(l -> l.contains(" http=505")),
+        assertTrue(captured.list.stream().map(e -> new TextLines().doLayout(e)).anyMatch(l -> l.contains(" http=505")),
                 captured.list.toString());
     }
 
