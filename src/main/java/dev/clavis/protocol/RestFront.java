@@ -96,10 +96,13 @@ public final class RestFront {
             server.setHandler(new GracefulHandler(paced));
             server.setStopTimeout(shutdownGrace.toMillis());
         });
-        // Jetty caches header lines per connection and by default matches them ignoring case,
-        // so "Authorization: key X" after "Key X" would be read as "Key X". The scheme word is
-        // case-sensitive (DESIGN §2).
-        config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
+        // No per-connection cache of header lines. Jetty keeps each line it parsed (credentials
+        // included) in a trie per connection and walks it before parsing the next request's
+        // headers: with an Authorization header that walk cost more than parsing
+        // (bench/hotpath: MyScopes 8 % faster without it, /livez the same). And it matches
+        // ignoring case by default, so "Authorization: key X" after "Key X" would be read as
+        // "Key X", while the scheme word is case-sensitive (DESIGN §2).
+        config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
     }
 
     /**
