@@ -255,10 +255,13 @@ final class JsonPrinter {
         out.append("Z\"");
     }
 
+    /** {@code value}, not negative and at most {@code width} digits, written in {@code width} digits with zeros in front. */
     private static StringBuilder pad(StringBuilder out, int value, int width) {
-        String digits = Integer.toString(value);
-        for (int i = digits.length(); i < width; i++) out.append('0');
-        return out.append(digits);
+        // Digit by digit: every answer prints two timestamps, and Integer.toString made a string per field.
+        int divisor = 1;
+        for (int i = 1; i < width; i++) divisor *= 10;
+        for (; divisor > 0; divisor /= 10) out.append((char) ('0' + value / divisor % 10));
+        return out;
     }
 
     /**

@@ -89,11 +89,14 @@ class JsonPrinterTest {
 
     @Test
     void empty_lists_of_responses_are_printed_and_timestamps_keep_their_precision() throws Exception {
-        for (int nanos : new int[] {0, 5_000_000, 5_000, 5, 999_999_999}) {
-            Timestamp t = Timestamp.newBuilder().setSeconds(1_764_500_000L).setNanos(nanos).build();
-            StringBuilder out = new StringBuilder();
-            JsonPrinter.timestamp(out, t);
-            assertEquals(ORACLE.print(t), out.toString());
+        // From the first second of year 1 to the last of year 9999, whose fields fill every digit.
+        for (long seconds : new long[] {-62_135_596_800L, 0, 1_764_500_000L, 253_402_300_799L}) {
+            for (int nanos : new int[] {0, 5_000_000, 5_000, 5, 999_999_999}) {
+                Timestamp t = Timestamp.newBuilder().setSeconds(seconds).setNanos(nanos).build();
+                StringBuilder out = new StringBuilder();
+                JsonPrinter.timestamp(out, t);
+                assertEquals(ORACLE.print(t), out.toString());
+            }
         }
         Message empty = METHODS.method("ListApps").orElseThrow().responsePrototype();
         assertEquals(ORACLE.print(empty), PRINTER.print(empty, false));
