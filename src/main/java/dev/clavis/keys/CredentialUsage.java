@@ -45,7 +45,12 @@ public final class CredentialUsage {
     public void called(String publicId, String method, StatusCode code, int httpStatus, String address) {
         String outcome = httpStatus < 400 ? "success" : httpStatus < 500 ? "refused:" + code.getNumber() : "error";
         long hour = clock.millis() / HOUR * HOUR;
-        counts.computeIfAbsent(new Bucket(publicId, hour, method, outcome), b -> new LongAdder()).increment();
+        Bucket bucket = new Bucket(publicId, hour, method, outcome);
+        // A lookup first: computeIfAbsent locks the bucket's bin even when the counter is there.
+        Map<Bucket, LongAdder> current = counts;
+        LongAdder count = current.get(bucket);
+        if (count == null) count = current.computeIfAbsent(bucket, b -> new LongAdder());
+        count.increment();
         // Read first: a key's address rarely changes, and a put on every call would have all of
         // its concurrent calls queue on the same map bin.
         if (address != null && !address.equals(lastAddress.get(publicId))) lastAddress.put(publicId, address);

@@ -39,7 +39,7 @@ public final class TextLines extends LayoutBase<ILoggingEvent> {
 
     @Override
     public String doLayout(ILoggingEvent event) {
-        StringBuilder line = new StringBuilder(192);
+        StringBuilder line = new StringBuilder(256);
         long millis = event.getTimeStamp();
         line.append(second(Math.floorDiv(millis, 1000))).append('.');
         int fraction = (int) Math.floorMod(millis, 1000);
