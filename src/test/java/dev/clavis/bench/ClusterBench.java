@@ -7,7 +7,6 @@ import dev.clavis.config.Config;
 import dev.clavis.keys.KeyService;
 import dev.clavis.testing.LocalCluster;
 import dev.clavis.testing.TestDatabases;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +29,7 @@ public final class ClusterBench {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         String databaseUrl = TestDatabases.postgres();
-        Path dir = Files.createTempDirectory("clavis-cluster-bench");
+        Path dir = ScratchDir.create("clavis-cluster-bench");
         int balancer = LocalCluster.freePort();
         Map<String, String> env = new HashMap<>(Map.of(
                 "CLAVIS_DATABASE_URL", databaseUrl,

@@ -55,7 +55,7 @@ public final class HotPathBench {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        Path work = Files.createTempDirectory("clavis-hotpath");
+        Path work = ScratchDir.create("clavis-hotpath");
         Path data = work.resolve("data");
         int port = freePort();
         int grpcPort = freePort();

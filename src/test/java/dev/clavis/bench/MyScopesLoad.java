@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -29,7 +28,7 @@ public final class MyScopesLoad {
     public static void main(String[] args) throws Exception {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        Path data = Files.createTempDirectory("clavis-bench");
+        Path data = ScratchDir.create("clavis-bench");
         Config config = Config.defaults().withPorts(0, 0).withDatabase(data, null).withLimits(1024 * 1024, 0);
 
         long t0 = System.nanoTime();

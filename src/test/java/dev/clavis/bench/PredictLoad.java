@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.StringJoiner;
@@ -28,7 +27,7 @@ public final class PredictLoad {
     public static void main(String[] args) throws Exception {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        Path data = Files.createTempDirectory("clavis-bench");
+        Path data = ScratchDir.create("clavis-bench");
         try (Clavis clavis = Clavis.create(Config.defaults().withPorts(0, 0).withDatabase(data, null)
                 .withLimits(64 * 1024 * 1024, 0)).start()) {
             String base = "http://127.0.0.1:" + clavis.httpPort();

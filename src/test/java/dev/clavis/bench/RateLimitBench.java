@@ -5,7 +5,6 @@ import dev.clavis.Clavis;
 import dev.clavis.auth.CredentialKind;
 import dev.clavis.config.Config;
 import dev.clavis.keys.KeyService;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +24,7 @@ public final class RateLimitBench {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 4;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        Path work = Files.createTempDirectory("clavis-ratelimits");
+        Path work = ScratchDir.create("clavis-ratelimits");
         Path data = work.resolve("data");
         try (Clavis setup = Clavis.create(Config.defaults().withDatabase(data, null))) {
             setup.users().create("bench", "bench@example.com", "bench password");

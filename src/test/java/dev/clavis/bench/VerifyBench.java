@@ -27,7 +27,6 @@ import dev.clavis.protocol.JsonCodec;
 import dev.clavis.protocol.MethodTable;
 import dev.clavis.protocol.RpcMethod;
 import dev.clavis.users.UserService;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +47,7 @@ public final class VerifyBench {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
         // A line per call would measure the console; bench/hotpath measures the server with it.
         ((Logger) LoggerFactory.getLogger("clavis.requests")).setLevel(Level.WARN);
-        Path dir = Files.createTempDirectory("clavis-verify");
+        Path dir = ScratchDir.create("clavis-verify");
         MethodTable methods = MethodTable.fromDescriptor();
         ScopeCatalog scopes = new ScopeCatalog(methods);
         Clock clock = Clock.systemUTC();
