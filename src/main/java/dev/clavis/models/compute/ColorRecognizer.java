@@ -22,7 +22,7 @@ public final class ColorRecognizer {
      * At most this many pixels are sampled, evenly across the image: a share estimated from 4,096
      * samples is within ±0.7 % of the image's (one standard error at a quarter of it), finer than
      * what the shares are read for, and an image decoded at 64 rows instead of 128 costs the
-     * decoder a fifth less (bench/hotpath's JPEG: 220 µs against 270 µs) and the count a quarter.
+     * decoder a fifth less (a noisy 256×256 JPEG: 220 µs against 270 µs) and the count a quarter.
      */
     public static final int MAX_SAMPLES = 64 * 64;
 
