@@ -150,10 +150,7 @@ class ClusterIT {
     @Test
     @Order(1)
     void a_key_limited_to_20_per_second_gets_about_20_per_second_through_three_nodes_together() throws Exception {
-        String key = appKey("limits");
-        String publicId = services.keys().get("alice", key).publicId();
-        assertEquals(10000, code(call(balancerUrl(), "POST", "/v2/users/alice/keys/" + publicId + "/rate_limit", pat,
-                "{\"requests_per_second\": 20}")));
+        String key = appKeyLimitedTo("limits", 20);
         // 100 requests a second for 5 s, round-robin over the nodes by nginx.
         int[] counts = new int[2];
         Set<String> servedBy = ConcurrentHashMap.newKeySet();
@@ -266,11 +263,8 @@ class ClusterIT {
     @Test
     @Order(5)
     void a_node_stopped_mid_load_loses_no_acknowledged_write_and_the_balancer_keeps_serving() throws Exception {
-        String key = appKey("writes");
         // This test is about a node stopping, not about limits: the writers' key has none.
-        String publicId = services.keys().get("alice", key).publicId();
-        assertEquals(10000, code(call(balancerUrl(), "POST", "/v2/users/alice/keys/" + publicId + "/rate_limit", pat,
-                "{\"requests_per_second\": 0}")));
+        String key = appKeyLimitedTo("writes", 0);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger afterStop = new AtomicInteger();
@@ -386,6 +380,15 @@ class ClusterIT {
                 + "\"scopes\":[\"All\"],\"apps\":[{\"id\":\"" + app + "\",\"user_id\":\"alice\"}]}]}");
         assertEquals(10000, code(created), created.body());
         return json(created).getAsJsonArray("keys").get(0).getAsJsonObject().get("id").getAsString();
+    }
+
+    /** An app key with its own rate limit, set through the balancer; 0 is none. */
+    private String appKeyLimitedTo(String app, int requestsPerSecond) throws Exception {
+        String key = appKey(app);
+        String publicId = services.keys().get("alice", key).publicId();
+        assertEquals(10000, code(call(balancerUrl(), "POST", "/v2/users/alice/keys/" + publicId + "/rate_limit", pat,
+                "{\"requests_per_second\": " + requestsPerSecond + "}")));
+        return key;
     }
 
     private String balancerUrl() {
