@@ -135,18 +135,11 @@ public final class HotPathBench {
                         t.name(), t.connections(), median(rates.get(t.name())), rates.get(t.name()).stream()
                                 .map(v -> String.format(Locale.ROOT, "%.0f", v)).toList(), median(p99s.get(t.name())));
             }
-            if (!rates.keySet().containsAll(List.of("livez", "healthz", "myscopes", "predict"))) return;
-            double livez = median(rates.get("livez"));
-            double myscopes = median(rates.get("myscopes"));
-            double predict = median(rates.get("predict"));
             System.out.println();
-            System.out.printf(Locale.ROOT, "myscopes / livez   = %.3f  (target >= 0.8)%n", myscopes / livez);
-            System.out.printf(Locale.ROOT, "myscopes / healthz = %.3f  (the issue's first baseline; 0.17 then)%n",
-                    myscopes / median(rates.get("healthz")));
-            if (rates.containsKey("nginx")) {
-                System.out.printf(Locale.ROOT, "myscopes / nginx   = %.3f  (target >= 0.25)%n", myscopes / median(rates.get("nginx")));
-            }
-            System.out.printf(Locale.ROOT, "predict / livez    = %.4f (target >= 0.04)%n", predict / livez);
+            ratio(rates, "myscopes", "livez", "%.3f  (target >= 0.8)");
+            ratio(rates, "myscopes", "healthz", "%.3f  (the issue's first baseline; 0.17 then)");
+            ratio(rates, "myscopes", "nginx", "%.3f  (target >= 0.25)");
+            ratio(rates, "predict", "livez", "%.4f (target >= 0.04)");
         } finally {
             server.destroy();
             server.waitFor(20, TimeUnit.SECONDS);
@@ -155,6 +148,13 @@ public final class HotPathBench {
                 nginx.waitFor(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** Prints the ratio of two targets' medians, when both were driven (see HOTPATH_ONLY). */
+    private static void ratio(Map<String, List<Double>> rates, String target, String baseline, String format) {
+        if (!rates.containsKey(target) || !rates.containsKey(baseline)) return;
+        System.out.printf(Locale.ROOT, "%-18s = " + format + "%n", target + " / " + baseline,
+                median(rates.get(target)) / median(rates.get(baseline)));
     }
 
     /** Runs wrk once; returns requests per second and the p99 latency in milliseconds. */
