@@ -33,6 +33,12 @@ public final class MethodTable {
     private final Map<String, RpcMethod> byName;
     /** Routes grouped by verb and segment count, most specific first. */
     private final Map<String, List<Route>> routes;
+    /**
+     * Routes without variables, by verb and then by their path as sent: app keys name no user or
+     * app, so most of their calls ({@code /v2/inputs}, {@code /v2/myscopes}) are found by one
+     * lookup, with nothing to split, decode or bind.
+     */
+    private final Map<String, Map<String, Match>> literal;
 
     /** A binding and the method it calls. */
     public record Route(RpcMethod method, HttpBinding binding) {}
@@ -53,6 +59,16 @@ public final class MethodTable {
         grouped.values().forEach(list -> list.sort(
                 Comparator.comparingInt((Route r) -> r.binding().path().literalCount()).reversed()));
         this.routes = grouped;
+        Map<String, Map<String, Match>> literal = new HashMap<>();
+        for (RpcMethod method : byName.values()) {
+            for (HttpBinding b : method.bindings()) {
+                if (b.path().literalCount() < b.path().segmentCount()) continue;
+                // The first in descriptor order, as route() would find it among equally specific ones.
+                literal.computeIfAbsent(b.verb(), k -> new HashMap<>())
+                        .putIfAbsent(b.path().toString(), new Match(method, b, Map.of()));
+            }
+        }
+        this.literal = literal;
     }
 
     /**
@@ -117,6 +133,16 @@ public final class MethodTable {
 
     public Collection<RpcMethod> methods() {
         return byName.values();
+    }
+
+    /**
+     * The route bound to exactly this path, as it arrived (undecoded), when one has no variables;
+     * null otherwise: then {@link #route} decides. A path naming a literal route with escapes
+     * ({@code /v2/my%73copes}) is not found here but is there.
+     */
+    public Match literalRoute(String verb, String rawPath) {
+        Map<String, Match> paths = literal.get(verb);
+        return paths == null ? null : paths.get(rawPath);
     }
 
     /** The most specific route for a verb and decoded path segments. */

@@ -120,8 +120,14 @@ public final class RestFront {
         });
     }
 
-    /** Adds a route of Clavis's own; the server must not be serving yet. */
+    /**
+     * Adds a route of Clavis's own; the server must not be serving yet. Its path has a variable:
+     * a path of literals alone is looked up among the V2 routes first and would never reach it.
+     */
     public void own(OwnRoute route) {
+        if (route.path().literalCount() == route.path().segmentCount()) {
+            throw new IllegalArgumentException("an own route needs a path variable: " + route.path());
+        }
         ownRoutes.add(route);
     }
 
@@ -197,24 +203,28 @@ public final class RestFront {
     private Dispatcher.Outcome route(RestCall call) {
         String verb = call.verb();
         String client = clients.of(call.peer(), () -> call.headers("X-Forwarded-For"));
+        // Before own routes: theirs all have variables (see own), so none is a literal route.
+        MethodTable.Match literal = table.literalRoute(verb, call.path());
+        if (literal != null) return call(call, client, literal);
         Optional<List<String>> segments = PathTemplate.segments(call.path());
         if (segments.isPresent()) {
             for (OwnRoute own : ownRoutes) {
                 Optional<Map<String, String>> bound = own.verb().equals(verb) ? own.path().match(segments.get()) : Optional.empty();
                 if (bound.isPresent()) return callOwn(call, client, own, bound.get());
             }
-        }
-        Optional<MethodTable.Match> match = segments.flatMap(s -> table.route(verb, s));
-        if (match.isPresent()) {
-            MethodTable.Match m = match.get();
-            CredentialHeaders credentials = CredentialHeaders.of(call.headers(AUTHORIZATION), call.headers(SESSION_TOKEN));
-            return dispatcher.call(Door.REST, client, m.method(), credentials, () -> decode(call, m));
+            Optional<MethodTable.Match> match = table.route(verb, segments.get());
+            if (match.isPresent()) return call(call, client, match.get());
         }
         if (segments.isPresent() && table.pathExists(segments.get())) {
             return dispatcher.reject(Door.REST, client, verb + " " + call.path(),
                     new ApiException(StatusCode.CONN_METHOD_NOT_ALLOWED, verb + " is not allowed on this path."));
         }
         return dispatcher.reject(Door.REST, client, verb + " " + call.path(), ApiException.notFound("No such path: check the url of your request."));
+    }
+
+    private Dispatcher.Outcome call(RestCall call, String client, MethodTable.Match match) {
+        CredentialHeaders credentials = CredentialHeaders.of(call.headers(AUTHORIZATION), call.headers(SESSION_TOKEN));
+        return dispatcher.call(Door.REST, client, match.method(), credentials, () -> decode(call, match));
     }
 
     private Dispatcher.Outcome callOwn(RestCall call, String client, OwnRoute own, Map<String, String> bound) {

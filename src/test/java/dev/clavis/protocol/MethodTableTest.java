@@ -2,6 +2,7 @@ package dev.clavis.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,33 @@ class MethodTableTest {
         }
         assertTrue(bindings > 300, "the descriptor has hundreds of bindings, saw " + bindings);
         assertEquals(List.of(), wrong);
+    }
+
+    @Test
+    void a_path_of_literals_is_looked_up_whole_and_finds_what_matching_its_segments_finds() {
+        int literals = 0;
+        for (RpcMethod method : TABLE.methods()) {
+            for (HttpBinding binding : method.bindings()) {
+                String path = binding.path().toString();
+                MethodTable.Match whole = TABLE.literalRoute(binding.verb(), path);
+                if (binding.path().literalCount() < binding.path().segmentCount()) {
+                    assertNull(whole, path + " has variables");
+                    continue;
+                }
+                literals++;
+                MethodTable.Match matched = route(binding.verb(), path);
+                assertEquals(matched.method(), whole.method(), binding.verb() + " " + path);
+                assertEquals(matched.binding(), whole.binding(), binding.verb() + " " + path);
+                assertEquals(Map.of(), whole.pathVariables());
+            }
+        }
+        assertTrue(literals > 20, "saw " + literals);
+        assertEquals("MyScopes", TABLE.literalRoute("GET", "/v2/myscopes").method().name());
+        assertNull(TABLE.literalRoute("POST", "/v2/myscopes"), "another verb");
+        assertNull(TABLE.literalRoute("GET", "/v2/myscopes/"), "another path");
+        // Escaped, it is the segments' matching that finds it.
+        assertNull(TABLE.literalRoute("GET", "/v2/my%73copes"));
+        assertEquals("MyScopes", route("GET", "/v2/my%73copes").method().name());
     }
 
     @Test
