@@ -115,25 +115,24 @@ public final class Authenticator {
                     + headers.values() + " (Authorization and X-Clarifai-Session-Token values together).");
         }
         String secret;
+        boolean sessionHeader;
         if (headers.authorization() != null) {
             secret = keyFromAuthorization(headers.authorization());
-            if (kindOf(secret) == CredentialKind.SESSION) {
-                throw new ApiException(StatusCode.CONN_KEY_INVALID,
-                        "Session tokens are sent in the X-Clarifai-Session-Token header.");
-            }
+            sessionHeader = false;
         } else if (headers.sessionToken() != null) {
             secret = headers.sessionToken().trim();
-            if (kindOf(secret) != CredentialKind.SESSION) {
-                throw new ApiException(StatusCode.CONN_KEY_INVALID,
-                        "API keys and PATs are sent as 'Authorization: Key <key>'.");
-            }
+            sessionHeader = true;
         } else {
             throw ApiException.missingCredential(MALFORMED);
         }
 
-        String hash = Secrets.hash(secret);
-        Credential credential = cache.get(hash, byHash)
-                .orElseThrow(() -> new ApiException(StatusCode.CONN_KEY_NOT_FOUND, "API key not found."));
+        // A secret's form (prefix, alphabet, checksum) is checked before storage is asked for it.
+        // A cached credential was read with a secret that passed, so a hit checks only the header.
+        Credential credential = cache.get(Secrets.hash(secret), hash -> {
+            requireItsHeader(kindOf(secret), sessionHeader);
+            return byHash.apply(hash);
+        }).orElseThrow(() -> new ApiException(StatusCode.CONN_KEY_NOT_FOUND, "API key not found."));
+        requireItsHeader(credential.kind(), sessionHeader);
         Instant now = clock.instant();
         if (credential.expiredAt(now)) {
             report(expiredUse, credential, null);
@@ -189,6 +188,16 @@ public final class Authenticator {
         String key = header.substring(4);
         if (key.isEmpty() || key.contains(" ")) throw ApiException.missingCredential(MALFORMED);
         return key;
+    }
+
+    /** Session tokens travel in their own header, keys and PATs in Authorization. */
+    private static void requireItsHeader(CredentialKind kind, boolean sessionHeader) {
+        if (!sessionHeader && kind == CredentialKind.SESSION) {
+            throw new ApiException(StatusCode.CONN_KEY_INVALID, "Session tokens are sent in the X-Clarifai-Session-Token header.");
+        }
+        if (sessionHeader && kind != CredentialKind.SESSION) {
+            throw new ApiException(StatusCode.CONN_KEY_INVALID, "API keys and PATs are sent as 'Authorization: Key <key>'.");
+        }
     }
 
     /** The kind of a well-formed secret; anything else is refused before storage is asked. */
