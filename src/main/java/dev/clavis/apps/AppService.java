@@ -36,7 +36,19 @@ public final class AppService {
     private final AuditTrail audit;
     private final RevocableCache<AppRef, App> cache = new RevocableCache<>(100_000, Duration.ofMinutes(10));
 
-    private record AppRef(String userId, String appId) {}
+    private record AppRef(String userId, String appId) {
+        // Written out: a record's own equals and hashCode go through method handles, which
+        // showed in every app-level call's cache lookup.
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof AppRef ref && userId.equals(ref.userId) && appId.equals(ref.appId);
+        }
+
+        @Override
+        public int hashCode() {
+            return userId.hashCode() * 31 + appId.hashCode();
+        }
+    }
 
     /** An app to create; a blank id gets a generated one, a blank name the id. */
     public record AppDraft(String id, String name, String description, int visibility, String metadata) {}
