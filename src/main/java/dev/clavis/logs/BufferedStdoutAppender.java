@@ -65,6 +65,16 @@ public final class BufferedStdoutAppender<E> extends OutputStreamAppender<E> {
         flusher.scheduleWithFixedDelay(this::flush, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * A line goes into the buffer under the buffer's own lock alone (BufferedOutputStream's
+     * writes are synchronised, which keeps lines whole): the appender's lock around it was a
+     * second one taken for every line.
+     */
+    @Override
+    protected void writeOut(E event) throws IOException {
+        getOutputStream().write(getEncoder().encode(event));
+    }
+
     private void flush() {
         try {
             // BufferedOutputStream synchronises its writes and flushes with each other.

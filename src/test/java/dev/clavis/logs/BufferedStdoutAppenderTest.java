@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BufferedStdoutAppenderTest {
@@ -30,6 +31,25 @@ class BufferedStdoutAppenderTest {
     }
 
     @Test
+    void lines_from_many_threads_come_out_whole_through_a_small_buffer() throws InterruptedException {
+        BufferedStdoutAppender<ILoggingEvent> appender = appender(60_000, 256);
+        Thread[] threads = new Thread[8];
+        for (int t = 0; t < threads.length; t++) {
+            int thread = t;
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 2_000; i++) appender.doAppend(event("thread " + thread + " line " + i + " " + "x".repeat(i % 90)));
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) t.join();
+        appender.stop();
+        List<String> lines = written.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(16_000, lines.size());
+        for (String line : lines) assertTrue(line.matches("thread \\d line (\\d+) x*") && line.endsWith(
+                "x".repeat(Integer.parseInt(line.split(" ")[3]) % 90)), line);
+    }
+
+    @Test
     void a_quiet_logger_still_sees_its_line_within_the_flush_interval() throws InterruptedException {
         BufferedStdoutAppender<ILoggingEvent> appender = appender(50);
         appender.doAppend(event("alone"));
@@ -40,6 +60,10 @@ class BufferedStdoutAppenderTest {
     }
 
     private BufferedStdoutAppender<ILoggingEvent> appender(int flushMillis) {
+        return appender(flushMillis, 64 * 1024);
+    }
+
+    private BufferedStdoutAppender<ILoggingEvent> appender(int flushMillis, int bufferBytes) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern("%msg%n");
@@ -48,6 +72,7 @@ class BufferedStdoutAppenderTest {
         appender.setContext(context);
         appender.setEncoder(encoder);
         appender.setFlushMillis(flushMillis);
+        appender.setBufferSize(bufferBytes);
         appender.setTarget(written);
         appender.start();
         return appender;
