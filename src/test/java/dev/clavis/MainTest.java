@@ -46,7 +46,6 @@ class MainTest {
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         int exit = cmd.execute(args);
-        org.slf4j.MDC.remove("door"); // an administrative command marks its thread; this one goes on testing
         return new Run(exit, out.toString(), err.toString());
     }
 

@@ -5,7 +5,6 @@ import dev.clavis.audit.Actor;
 import dev.clavis.logs.LogOutput;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.slf4j.MDC;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 
@@ -17,10 +16,12 @@ abstract class AdminCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The database and services, with log lines (the audit's among them, marked door=cli) on standard error. */
+    /**
+     * The database and services, with log lines on standard error; the audit's say door=cli (the
+     * actor's door: the MDC saying it too wrote the field twice on each line).
+     */
     Services openServices() {
         LogOutput.toStandardError();
-        MDC.put("door", "cli");
         Actor.set(new Actor("cli", null, null, null, null));
         return Services.open(storage.config());
     }
